@@ -1,0 +1,328 @@
+//go:generate packer-sdc mapstructure-to-hcl2 -type Config,BootstrapConfig
+//go:generate packer-sdc struct-markdown
+
+package rootfs
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/packer-plugin-sdk/common"
+	packersdk "github.com/hashicorp/packer-plugin-sdk/packer"
+	"github.com/hashicorp/packer-plugin-sdk/template/config"
+	"github.com/hashicorp/packer-plugin-sdk/template/interpolate"
+)
+
+// Accepted values, listed in error messages and docs.
+var (
+	bootstrapTools = []string{"mmdebstrap", "debootstrap"}
+	// mmdebstrapVariants are the variants mmdebstrap installs packages for.
+	mmdebstrapVariants = []string{"essential", "apt", "required", "minbase", "buildd", "important", "debootstrap", "standard"}
+	// debootstrapVariants are debootstrap's; "" selects its default set.
+	debootstrapVariants = []string{"minbase", "buildd", "important"}
+	compressions        = []string{"none", "gzip", "zstd"}
+)
+
+// BootstrapConfig creates a Debian-family root filesystem from a package
+// mirror with mmdebstrap (or debootstrap).
+type BootstrapConfig struct {
+	// The distribution suite or codename to bootstrap, for example `bookworm`,
+	// `trixie` or, with a matching mirror and keyring, `noble`.
+	Suite string `mapstructure:"suite" required:"true"`
+	// The package mirror URL. Empty uses the bootstrap tool's default mirror
+	// (for a Debian stable suite mmdebstrap adds its updates and security
+	// suites too). Must contain `://` (http, https or file).
+	Mirror string `mapstructure:"mirror" required:"false"`
+	// The package set to start from. Defaults to `minbase` (essential packages
+	// and apt). mmdebstrap accepts `essential`, `apt`, `required`, `minbase`,
+	// `buildd`, `important`, `debootstrap` and `standard`; debootstrap accepts
+	// `minbase`, `buildd` and `important` (its default set).
+	Variant string `mapstructure:"variant" required:"false"`
+	// Extra packages to install during the bootstrap, for example
+	// `["openssh-server", "sudo"]`.
+	Packages []string `mapstructure:"packages" required:"false"`
+	// Archive components to enable. Defaults to `["main"]`.
+	Components []string `mapstructure:"components" required:"false"`
+	// Keyring files or directories that sign the mirror, for suites whose
+	// keys the host does not trust by default (an Ubuntu suite on a Debian
+	// host needs `/usr/share/keyrings/ubuntu-archive-keyring.gpg`).
+	Keyrings []string `mapstructure:"keyrings" required:"false"`
+	// The bootstrap program: `mmdebstrap` (default) or `debootstrap`.
+	Tool string `mapstructure:"tool" required:"false"`
+}
+
+// Config is the configuration of the hardening-rootfs builder.
+type Config struct {
+	common.PackerConfig `mapstructure:",squash"`
+
+	// Bootstrap a new root filesystem from a package mirror. Exactly one of
+	// `bootstrap`, `source_tarball` and `source_directory` must be set.
+	Bootstrap *BootstrapConfig `mapstructure:"bootstrap" required:"false"`
+	// Start from an existing root filesystem tarball (plain, gzip, xz or
+	// zstd; anything GNU tar reads). Ownership, modes, extended attributes
+	// and file capabilities are kept.
+	SourceTarball string `mapstructure:"source_tarball" required:"false"`
+	// Start from a copy of an existing root filesystem directory. The
+	// directory itself is never modified.
+	SourceDirectory string `mapstructure:"source_directory" required:"false"`
+
+	// Where the tarball and its checksum are written. Defaults to
+	// `output-<build name>`. Must not be `/` or inside the source directory,
+	// and must be empty or absent unless Packer runs with `-force`.
+	OutputDirectory string `mapstructure:"output_directory" required:"false"`
+	// The tarball's file name. Defaults to `rootfs.tar`, with `.gz` or
+	// `.zst` appended when compressed.
+	OutputName string `mapstructure:"output_name" required:"false"`
+	// Compression of the tarball: `none` (default), `gzip` or `zstd`. Both
+	// compressors are deterministic, so the output stays reproducible.
+	Compression string `mapstructure:"compression" required:"false"`
+	// Modification times newer than this Unix time are clamped to it, and it
+	// is exported as `SOURCE_DATE_EPOCH` to the bootstrap and to every
+	// provisioner command. Defaults to the `SOURCE_DATE_EPOCH` environment
+	// variable. When neither is set the build time is used and the tarball is
+	// not reproducible; the build says so.
+	SourceDateEpoch *int64 `mapstructure:"source_date_epoch" required:"false"`
+	// Where the root filesystem is assembled. Defaults to `$TMPDIR`, else
+	// `/var/tmp`. Needs room for the whole tree and must allow device nodes
+	// and execution.
+	TempDirectory string `mapstructure:"temp_directory" required:"false"`
+
+	ctx interpolate.Context
+}
+
+// geteuid and goos are variables so tests can exercise the platform checks.
+var (
+	geteuid = os.Geteuid
+	goos    = runtime.GOOS
+)
+
+// Prepare decodes raws, applies defaults and validates everything it can
+// without changing anything, reporting every problem at once.
+func (c *Config) Prepare(raws ...interface{}) ([]string, error) {
+	err := config.Decode(c, &config.DecodeOpts{
+		PluginType:         BuilderID,
+		Interpolate:        true,
+		InterpolateContext: &c.ctx,
+	}, raws...)
+	if err != nil {
+		return nil, err
+	}
+
+	var errs *packersdk.MultiError
+	var warnings []string
+	add := func(format string, args ...any) {
+		errs = packersdk.MultiErrorAppend(errs, fmt.Errorf(format, args...))
+	}
+
+	if goos != "linux" {
+		add("the hardening-rootfs builder runs only on Linux (it uses chroot and Linux mounts); this is %s. Run the build on a Linux machine or CI runner", goos)
+	} else if geteuid() != 0 {
+		add("the hardening-rootfs builder must run as root: it bootstraps packages, mounts /proc, /sys and /dev and chroots into the image. Run `sudo -E packer build ...` or build in a root CI container")
+	}
+
+	c.prepareSource(add)
+
+	if c.Compression == "" {
+		c.Compression = "none"
+	}
+	if !slices.Contains(compressions, c.Compression) {
+		add("compression: %q is not supported; accepted: %s", c.Compression, strings.Join(compressions, ", "))
+	}
+	if c.OutputName == "" {
+		c.OutputName = "rootfs.tar" + compressionExt(c.Compression)
+	}
+	if strings.ContainsRune(c.OutputName, '/') || c.OutputName == "." || c.OutputName == ".." {
+		add("output_name: %q must be a plain file name, without directories", c.OutputName)
+	}
+
+	if c.OutputDirectory == "" {
+		c.OutputDirectory = "output-" + c.PackerBuildName
+	}
+	c.prepareOutput(add)
+
+	if c.SourceDateEpoch == nil {
+		if v, ok := os.LookupEnv("SOURCE_DATE_EPOCH"); ok && v != "" {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n < 0 {
+				add("SOURCE_DATE_EPOCH: %q is not a non-negative whole number of seconds since 1970", v)
+			} else {
+				c.SourceDateEpoch = &n
+			}
+		}
+	} else if *c.SourceDateEpoch < 0 {
+		add("source_date_epoch: %d must be zero or positive (seconds since 1970-01-01 UTC)", *c.SourceDateEpoch)
+	}
+	if c.SourceDateEpoch == nil {
+		warnings = append(warnings, "neither source_date_epoch nor SOURCE_DATE_EPOCH is set: the build time is used, so the tarball will not be byte-reproducible")
+	}
+
+	if c.TempDirectory == "" {
+		c.TempDirectory = os.Getenv("TMPDIR")
+		if c.TempDirectory == "" {
+			c.TempDirectory = "/var/tmp"
+		}
+	}
+	if fi, err := os.Stat(c.TempDirectory); err != nil || !fi.IsDir() {
+		add("temp_directory: %q is not an existing directory", c.TempDirectory)
+	}
+
+	if errs != nil && len(errs.Errors) > 0 {
+		return warnings, errs
+	}
+	return warnings, nil
+}
+
+func (c *Config) prepareSource(add func(string, ...any)) {
+	var set []string
+	if c.Bootstrap != nil {
+		set = append(set, "bootstrap")
+	}
+	if c.SourceTarball != "" {
+		set = append(set, "source_tarball")
+	}
+	if c.SourceDirectory != "" {
+		set = append(set, "source_directory")
+	}
+	switch len(set) {
+	case 0:
+		add("no source: set exactly one of bootstrap, source_tarball or source_directory")
+	case 1:
+	default:
+		add("several sources (%s): set exactly one of bootstrap, source_tarball or source_directory", strings.Join(set, ", "))
+	}
+
+	if c.SourceTarball != "" {
+		if fi, err := os.Stat(c.SourceTarball); err != nil {
+			add("source_tarball: %q cannot be read: %v", c.SourceTarball, unwrapPathError(err))
+		} else if !fi.Mode().IsRegular() {
+			add("source_tarball: %q is not a regular file", c.SourceTarball)
+		}
+	}
+	if c.SourceDirectory != "" {
+		abs, _ := filepath.Abs(c.SourceDirectory)
+		if fi, err := os.Stat(c.SourceDirectory); err != nil {
+			add("source_directory: %q cannot be read: %v", c.SourceDirectory, unwrapPathError(err))
+		} else if !fi.IsDir() {
+			add("source_directory: %q is not a directory", c.SourceDirectory)
+		} else if abs == "/" {
+			add("source_directory: %q is the host's own root; point it at a separate root filesystem tree", c.SourceDirectory)
+		}
+	}
+	if c.Bootstrap != nil {
+		c.Bootstrap.prepare(add)
+	}
+}
+
+func (b *BootstrapConfig) prepare(add func(string, ...any)) {
+	if b.Tool == "" {
+		b.Tool = "mmdebstrap"
+	}
+	if b.Variant == "" {
+		b.Variant = "minbase"
+	}
+	if len(b.Components) == 0 {
+		b.Components = []string{"main"}
+	}
+	if b.Suite == "" {
+		add("bootstrap.suite: required, for example \"bookworm\"")
+	} else if strings.ContainsAny(b.Suite, " /\t") {
+		add("bootstrap.suite: %q is not a suite or codename (no spaces or slashes)", b.Suite)
+	}
+	switch b.Tool {
+	case "mmdebstrap":
+		if !slices.Contains(mmdebstrapVariants, b.Variant) {
+			add("bootstrap.variant: %q is not a variant mmdebstrap knows; accepted: %s", b.Variant, strings.Join(mmdebstrapVariants, ", "))
+		}
+	case "debootstrap":
+		if !slices.Contains(debootstrapVariants, b.Variant) {
+			add("bootstrap.variant: %q is not a variant debootstrap knows; accepted: %s", b.Variant, strings.Join(debootstrapVariants, ", "))
+		}
+	default:
+		add("bootstrap.tool: %q is not supported; accepted: %s", b.Tool, strings.Join(bootstrapTools, ", "))
+	}
+	if slices.Contains(bootstrapTools, b.Tool) {
+		if _, err := exec.LookPath(b.Tool); err != nil {
+			add("bootstrap.tool: %s is not installed on this machine; install it with `apt-get install %s`", b.Tool, b.Tool)
+		}
+	}
+	if b.Mirror != "" && !strings.Contains(b.Mirror, "://") {
+		add("bootstrap.mirror: %q is not a URL; accepted: http://, https:// or file:// mirror URLs", b.Mirror)
+	}
+	for _, p := range b.Packages {
+		if p == "" || strings.ContainsAny(p, " ,\t") {
+			add("bootstrap.packages: %q is not a package name (one name per list item, no spaces or commas)", p)
+		}
+	}
+	for _, k := range b.Keyrings {
+		if _, err := os.Stat(k); err != nil {
+			add("bootstrap.keyrings: %q cannot be read: %v", k, unwrapPathError(err))
+		}
+	}
+}
+
+func (c *Config) prepareOutput(add func(string, ...any)) {
+	abs, err := filepath.Abs(c.OutputDirectory)
+	if err != nil {
+		add("output_directory: %q: %v", c.OutputDirectory, err)
+		return
+	}
+	if abs == "/" {
+		add("output_directory: %q is the filesystem root; choose a dedicated directory such as \"output\"", c.OutputDirectory)
+		return
+	}
+	if c.SourceDirectory != "" {
+		src, _ := filepath.Abs(c.SourceDirectory)
+		if within(abs, src) {
+			add("output_directory: %q is inside source_directory %q; the tarball would end up in the root filesystem it archives", c.OutputDirectory, c.SourceDirectory)
+		}
+	}
+	entries, err := os.ReadDir(abs)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		add("output_directory: %q cannot be read: %v", c.OutputDirectory, unwrapPathError(err))
+	case len(entries) > 0 && !c.PackerForce:
+		add("output_directory: %q is not empty; remove it, choose another directory, or run `packer build -force` to overwrite %s in it", c.OutputDirectory, c.OutputName)
+	}
+}
+
+// within reports whether path is dir or below it.
+func within(path, dir string) bool {
+	rel, err := filepath.Rel(dir, path)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, "../")
+}
+
+func compressionExt(c string) string {
+	switch c {
+	case "gzip":
+		return ".gz"
+	case "zstd":
+		return ".zst"
+	}
+	return ""
+}
+
+func unwrapPathError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// epoch returns the clamp time, or the zero time when none is configured.
+func (c *Config) epoch() time.Time {
+	if c.SourceDateEpoch == nil {
+		return time.Time{}
+	}
+	return time.Unix(*c.SourceDateEpoch, 0).UTC()
+}

@@ -1,0 +1,23 @@
+// Command packer-plugin-hardening is a Packer plugin that hardens, inventories
+// and attests machine images. main only registers components.
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/hashicorp/packer-plugin-sdk/plugin"
+
+	"github.com/imagesmith/packer-plugin-hardening/builder/rootfs"
+	"github.com/imagesmith/packer-plugin-hardening/version"
+)
+
+func main() {
+	pps := plugin.NewSet()
+	pps.RegisterBuilder("rootfs", new(rootfs.Builder))
+	pps.SetVersion(version.PluginVersion)
+	if err := pps.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, err.Error())
+		os.Exit(1)
+	}
+}

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# demo.sh runs example/ with the installed plugin and says where everything is.
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+out="${DEMO_OUTPUT:-$repo/example/output}"
+if [ "$(id -u)" != 0 ]; then
+	echo "The demo bootstraps a Debian root filesystem and chroots into it: run it as root (sudo -E make demo)." >&2
+	exit 1
+fi
+cd "$repo/example"
+start=$(date +%s)
+packer init . >/dev/null
+packer build -force -var "output_directory=$out" .
+echo
+echo "Demo finished in $(( $(date +%s) - start ))s. Output:"
+ls -l "$out"
+echo "Verify the checksum with: (cd $out && sha256sum -c rootfs.tar.sha256)"

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# tools.sh installs what the build, demo and tests need on a fresh Debian/Ubuntu
+# machine and prints nothing else but progress. Safe to re-run: every step is
+# skipped when its result is already there.
+#
+# Packer and packer-sdc are built from the Go module proxy at pinned versions into a
+# cache outside the repository, because `go install` cannot resolve hashicorp
+# modules that pin a replace directive.
+set -euo pipefail
+
+PACKER_VERSION="${PACKER_VERSION:-v1.16.0}"
+SDK_VERSION="${SDK_VERSION:-v0.6.10}"
+TOOLS_DIR="${HARDENING_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/packer-plugin-hardening/bin}"
+mkdir -p "$TOOLS_DIR"
+
+log() { printf '==> tools: %s\n' "$*" >&2; }
+
+# build_from_module MODULE VERSION PKG OUT builds PKG of MODULE@VERSION into OUT.
+build_from_module() {
+	local module=$1 version=$2 pkg=$3 out=$4 dir tmp
+	dir=$(GOFLAGS=-mod=mod go mod download -json "$module@$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+	if [ -z "$dir" ]; then
+		log "could not download $module@$version from the Go module proxy"
+		return 1
+	fi
+	# The module cache is read-only; build from a writable copy so go.sum updates work.
+	tmp=$(mktemp -d)
+	cp -r "$dir/." "$tmp/"
+	chmod -R u+w "$tmp"
+	(cd "$tmp" && GOFLAGS=-mod=mod CGO_ENABLED=0 go build -trimpath -o "$out.tmp" "$pkg")
+	mv "$out.tmp" "$out"
+	rm -rf "$tmp"
+}
+
+need_apt=()
+command -v mmdebstrap >/dev/null || need_apt+=(mmdebstrap)
+command -v debootstrap >/dev/null || need_apt+=(debootstrap)
+command -v unzip >/dev/null || need_apt+=(unzip)
+if [ ${#need_apt[@]} -gt 0 ]; then
+	if [ "$(id -u)" != 0 ]; then
+		log "missing ${need_apt[*]}: run as root or install them with apt-get"
+		exit 1
+	fi
+	log "apt-get install ${need_apt[*]}"
+	DEBIAN_FRONTEND=noninteractive apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+fi
+
+packer_ok() {
+	local v
+	v=$("$1" version 2>/dev/null | sed -n '1s/^Packer v\([0-9]*\)\.\([0-9]*\).*/\1 \2/p')
+	[ -n "$v" ] && set -- $v && { [ "$1" -gt 1 ] || [ "$2" -ge 11 ]; }
+}
+
+if ! { command -v packer >/dev/null && packer_ok "$(command -v packer)"; } && ! packer_ok "$TOOLS_DIR/packer"; then
+	log "building packer $PACKER_VERSION into $TOOLS_DIR (about 3 minutes)"
+	build_from_module github.com/hashicorp/packer "$PACKER_VERSION" . "$TOOLS_DIR/packer"
+fi
+
+if [ ! -x "$TOOLS_DIR/packer-sdc-$SDK_VERSION" ]; then
+	log "building packer-sdc $SDK_VERSION into $TOOLS_DIR"
+	build_from_module github.com/hashicorp/packer-plugin-sdk "$SDK_VERSION" ./cmd/packer-sdc "$TOOLS_DIR/packer-sdc-$SDK_VERSION"
+fi
+ln -sf "packer-sdc-$SDK_VERSION" "$TOOLS_DIR/packer-sdc"
+log "ready: $TOOLS_DIR"
