@@ -9,7 +9,6 @@ if [ "$(id -u)" != 0 ]; then
 fi
 cd "$repo/example"
 start=$(date +%s)
-packer init . >/dev/null
 packer build -force -var "output_directory=$out" .
 echo
 echo "Demo finished in $(( $(date +%s) - start ))s. Output:"

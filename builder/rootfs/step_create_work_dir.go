@@ -27,6 +27,11 @@ func (s *stepCreateWorkDir) Run(_ context.Context, state multistep.StateBag) mul
 		return halt(state, fmt.Errorf("create work directory in %s: %w", s.TempDirectory, err))
 	}
 	s.workDir = dir
+	// MkdirTemp makes it private; apt's unprivileged _apt user must be able
+	// to reach the tree below it during the bootstrap.
+	if err := os.Chmod(dir, 0o755); err != nil {
+		return halt(state, fmt.Errorf("chmod work directory %s: %w", dir, err))
+	}
 	root := filepath.Join(dir, "root")
 	if err := os.Mkdir(root, 0o755); err != nil {
 		return halt(state, fmt.Errorf("create root directory %s: %w", root, err))

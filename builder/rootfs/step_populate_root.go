@@ -14,6 +14,8 @@ import (
 
 	"github.com/hashicorp/packer-plugin-sdk/multistep"
 	packersdk "github.com/hashicorp/packer-plugin-sdk/packer"
+
+	"github.com/imagesmith/packer-plugin-hardening/internal/chroot"
 )
 
 // stepPopulateRoot fills the empty root directory from the configured source:
@@ -106,6 +108,7 @@ func bootstrapCommand(b *BootstrapConfig, root string) []string {
 // runLogged runs a host command, streaming its output to the UI. On
 // cancellation the command gets SIGINT, its usual signal to clean up.
 func runLogged(ctx context.Context, ui packersdk.Ui, env []string, argv ...string) error {
+	chroot.CloseInheritedFDs()
 	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
 	cmd.Env = append(os.Environ(), env...)
 	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGINT) }

@@ -60,6 +60,7 @@ func (c *Communicator) command(argv ...string) (*exec.Cmd, error) {
 	if c.Root == "" || filepath.Clean(c.Root) == "/" {
 		return nil, fmt.Errorf("chroot root %q: refusing to run commands on the host", c.Root)
 	}
+	CloseInheritedFDs()
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Dir = "/"
 	cmd.Env = c.env()

@@ -1,7 +1,9 @@
 package chroot
 
 import (
+	"os"
 	"os/exec"
+	"strconv"
 	"syscall"
 	"time"
 )
@@ -34,3 +36,21 @@ func signalNumber(err *exec.ExitError) int {
 	return 0
 }
 
+// CloseInheritedFDs marks every descriptor above stderr close-on-exec. A
+// plugin process inherits descriptors from Packer that Go does not know
+// about; without this they leak into every child, and tools that expect free
+// low descriptor numbers (mmdebstrap hands apt `cat >&N`, which dash only
+// parses for N < 10) fail.
+func CloseInheritedFDs() {
+	entries, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		fd, err := strconv.Atoi(e.Name())
+		if err != nil || fd <= 2 {
+			continue
+		}
+		syscall.CloseOnExec(fd)
+	}
+}
