@@ -70,12 +70,12 @@ func (b *Builder) Run(ctx context.Context, ui packersdk.Ui, hook packersdk.Hook)
 	}
 	exp := out.(exportResult)
 	return &Artifact{
-		TarballPath:    exp.Path,
-		ChecksumPath:   exp.ChecksumPath,
-		SHA256:         exp.SHA256,
-		Size:           exp.Size,
+		TarballPath:     exp.Path,
+		ChecksumPath:    exp.ChecksumPath,
+		SHA256:          exp.SHA256,
+		Size:            exp.Size,
 		SourceDateEpoch: b.config.SourceDateEpoch,
-		generatedData:  generatedData(state),
+		generatedData:   generatedData(state),
 	}, nil
 }
 
