@@ -67,7 +67,7 @@ func (c *Communicator) command(argv ...string) (*exec.Cmd, error) {
 	cmd.SysProcAttr = attr
 	// A daemon that a command leaves behind may keep stdout open; do not wait
 	// for it forever once the command itself has exited.
-	cmd.WaitDelay = 10 * time.Second
+	cmd.WaitDelay = 3 * time.Second
 	return cmd, nil
 }
 
@@ -98,6 +98,13 @@ func (c *Communicator) Start(ctx context.Context, rc *packersdk.RemoteCmd) error
 		err := cmd.Wait()
 		close(done)
 		status := 0
+		if errors.Is(err, exec.ErrWaitDelay) {
+			// The command exited; something it left behind still holds its
+			// output open. Its own exit status is what counts.
+			log.Printf("[chroot %s] command exited but a background process kept its output open", c.Root)
+			err = nil
+			status = cmd.ProcessState.ExitCode()
+		}
 		if err != nil {
 			var exitErr *exec.ExitError
 			if errors.As(err, &exitErr) {
@@ -193,8 +200,11 @@ func (c *Communicator) DownloadDir(src string, dst string, exclude []string) err
 	pr, pw := io.Pipe()
 	errc := make(chan error, 1)
 	go func() {
-		errc <- untarInto(pr, dst, exclude)
-		pr.Close()
+		err := untarInto(pr, dst, exclude)
+		// tar pads its stream past the end-of-archive marker; read it all so
+		// the writer is not cut off.
+		_, _ = io.Copy(io.Discard, pr)
+		errc <- err
 	}()
 	err := c.run(nil, pw, "/bin/sh", "-c", `cd "$1" && tar -c -f - .`, "sh", src)
 	pw.CloseWithError(err)
