@@ -44,6 +44,12 @@ func buildTree(t *testing.T, dir string, mtime time.Time) {
 	if err := unix.Lsetxattr(filepath.Join(dir, "usr/bin/ping"), "user.test", []byte("value"), 0); err != nil {
 		t.Logf("extended attributes not supported here: %v", err)
 	}
+	// A real file capability (cap_net_raw+ep), as setcap writes it: struct
+	// vfs_cap_data revision 2, little-endian.
+	capNetRaw := []byte{0x01, 0, 0, 0x02, 0, 0x20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}
+	if err := unix.Lsetxattr(filepath.Join(dir, "usr/bin/ping"), "security.capability", capNetRaw, 0); err != nil {
+		t.Logf("file capabilities not supported here: %v", err)
+	}
 	err := filepath.Walk(dir, func(p string, fi os.FileInfo, err error) error {
 		if err != nil {
 			return err
@@ -133,6 +139,9 @@ func TestWriteRecordsEntries(t *testing.T) {
 	check("./proc/1/status", got["./proc/1/status"] == nil, "excluded directory contents left out")
 	if v, err := unixGetxattr(filepath.Join(root, "usr/bin/ping"), "user.test"); err == nil {
 		check("./usr/bin/ping", ping != nil && ping.PAXRecords["SCHILY.xattr.user.test"] == v, "extended attribute kept")
+	}
+	if v, err := unixGetxattr(filepath.Join(root, "usr/bin/ping"), "security.capability"); err == nil {
+		check("./usr/bin/ping", ping != nil && ping.PAXRecords["SCHILY.xattr.security.capability"] == v && len(v) == 20, "file capability kept")
 	}
 	if fi, err := os.Lstat(filepath.Join(root, "null")); err == nil && fi.Mode()&os.ModeDevice != 0 {
 		null := got["./null"]
