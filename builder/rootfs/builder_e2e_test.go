@@ -33,7 +33,19 @@ var (
 	baseOnce    sync.Once
 	baseTarball string
 	baseErr     error
+
+	// tempDirs outlive single tests (plugin, shared base tarball); TestMain
+	// removes them.
+	tempDirs []string
 )
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	for _, d := range tempDirs {
+		os.RemoveAll(d)
+	}
+	os.Exit(code)
+}
 
 func requireE2E(t *testing.T) string {
 	t.Helper()
@@ -62,6 +74,7 @@ func requireE2E(t *testing.T) string {
 // private plugin directory, as a user would with `packer plugins install`.
 func installPlugin(packer string) (string, error) {
 	dir, err := os.MkdirTemp("", "hardening-e2e-plugins-")
+	tempDirs = append(tempDirs, dir)
 	if err != nil {
 		return "", err
 	}
@@ -249,6 +262,7 @@ func TestE2EBootstrapIsReproducibleAndProvisioned(t *testing.T) {
 			baseErr = err
 			return
 		}
+		tempDirs = append(tempDirs, dir)
 		baseTarball = filepath.Join(dir, "rootfs.tar")
 		baseErr = os.Rename(tarA, baseTarball)
 	})
@@ -264,6 +278,7 @@ func base(t *testing.T, packer string) string {
 			baseErr = err
 			return
 		}
+		tempDirs = append(tempDirs, dir)
 		buildBootstrap(t, packer, dir)
 		baseTarball = filepath.Join(dir, "rootfs.tar")
 	})
