@@ -107,30 +107,18 @@ func packerBuild(t *testing.T, packer, template string) (*exec.Cmd, *bytes.Buffe
 	return cmd, &out
 }
 
-func bootstrapTemplate(out, tmp string) string {
-	return fmt.Sprintf(`
-source "hardening-rootfs" "t" {
-  bootstrap {
+// bootstrapSource is the source block of a real Debian 12 minbase bootstrap.
+const bootstrapSource = `bootstrap {
     suite   = "bookworm"
     variant = "minbase"
-  }
-  source_date_epoch = 1735689600
-  output_directory  = %q
-  temp_directory    = %q
-}
-build {
-  sources = ["source.hardening-rootfs.t"]
-  provisioner "shell" {
-    inline = ["echo provisioned-by-e2e > /etc/e2e-marker", "mkdir -p /run/e2e && echo run > /run/e2e/x"]
-  }
-}
-`, out, tmp)
-}
+  }`
 
-func tarballTemplate(tarball, out, tmp, inline string) string {
+// template is a build of one hardening-rootfs source (HCL lines given by
+// source) with one inline shell provisioner.
+func template(source, out, tmp, inline string) string {
 	return fmt.Sprintf(`
 source "hardening-rootfs" "t" {
-  source_tarball    = %q
+  %s
   source_date_epoch = 1735689600
   output_directory  = %q
   temp_directory    = %q
@@ -141,7 +129,7 @@ build {
     inline = [%s]
   }
 }
-`, tarball, out, tmp, inline)
+`, source, out, tmp, inline)
 }
 
 // assertNoLeftovers checks that nothing is mounted below tmp, no work
@@ -221,7 +209,7 @@ func buildBootstrap(t *testing.T, packer, out string) {
 	t.Helper()
 	tmp := t.TempDir()
 	t.Cleanup(func() { unmountBelow(tmp) })
-	cmd, log := packerBuild(t, packer, bootstrapTemplate(out, tmp))
+	cmd, log := packerBuild(t, packer, template(bootstrapSource, out, tmp, `"echo provisioned-by-e2e > /etc/e2e-marker", "mkdir -p /run/e2e && echo run > /run/e2e/x"`))
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("packer build: %v\n%s", err, log)
 	}
@@ -293,7 +281,7 @@ func TestE2EFailingProvisionerFailsTheBuildAndUnmounts(t *testing.T) {
 	src := base(t, packer)
 	out, tmp := t.TempDir(), t.TempDir()
 	t.Cleanup(func() { unmountBelow(tmp) })
-	cmd, log := packerBuild(t, packer, tarballTemplate(src, out, tmp, `"echo about to fail", "exit 3"`))
+	cmd, log := packerBuild(t, packer, template(fmt.Sprintf("source_tarball = %q", src), out, tmp, `"echo about to fail", "exit 3"`))
 	err := cmd.Run()
 	if err == nil {
 		t.Fatalf("packer build succeeded with a failing provisioner:\n%s", log)
@@ -311,7 +299,7 @@ func TestE2EInterruptDuringProvisionerUnmounts(t *testing.T) {
 	packer := requireE2E(t)
 	src := base(t, packer)
 	out, tmp := t.TempDir(), t.TempDir()
-	cmd, log := packerBuild(t, packer, tarballTemplate(src, out, tmp, `"touch /provisioner-started", "sleep 600"`))
+	cmd, log := packerBuild(t, packer, template(fmt.Sprintf("source_tarball = %q", src), out, tmp, `"touch /provisioner-started", "sleep 600"`))
 	// Ctrl-C in a terminal signals the whole foreground process group; Packer's
 	// outer process leaves SIGINT to the inner one, so signal the group too.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}

@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -40,8 +41,13 @@ func signalNumber(err *exec.ExitError) int {
 // plugin process inherits descriptors from Packer that Go does not know
 // about; without this they leak into every child, and tools that expect free
 // low descriptor numbers (mmdebstrap hands apt `cat >&N`, which dash only
-// parses for N < 10) fail.
-func CloseInheritedFDs() {
+// parses for N < 10) fail. Only descriptors inherited at start need it (Go
+// opens its own close-on-exec), so the scan runs once per process.
+func CloseInheritedFDs() { closeInheritedOnce.Do(closeInheritedFDs) }
+
+var closeInheritedOnce sync.Once
+
+func closeInheritedFDs() {
 	entries, err := os.ReadDir("/proc/self/fd")
 	if err != nil {
 		return
