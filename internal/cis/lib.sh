@@ -1,0 +1,469 @@
+# ---- runtime library (internal/cis/lib.sh) ---------------------------------
+# Helpers the control bodies are written with. Checks print what they
+# observed and return 0 pass, 1 fail, 2 not-applicable, 3 manual. Fixes change
+# the image's persistent configuration only: no sysctl -w, no modprobe -r, no
+# service start or restart, nothing outside the guest's own files.
+#
+# Variables a control may read: H_BENCH (debian12, ubuntu2204, ubuntu2404),
+# H_CHROOT (1 inside a chroot), H_CLOUD (aws, gcp, none), P_<parameter>.
+
+h_say() { printf '%s\n' "$*"; }
+h_has() { command -v "$1" >/dev/null 2>&1; }
+
+# pkg_installed PKG: pass when the package is installed.
+pkg_installed() {
+	_v=$(dpkg-query -W -f='${db:Status-Status} ${Version}' "$1" 2>/dev/null)
+	case $_v in
+	"installed "*) h_say "$1 is installed (${_v#installed })"; return 0 ;;
+	esac
+	h_say "$1 is not installed"
+	return 1
+}
+
+# pkg_absent PKG...: pass when none of the packages is installed.
+pkg_absent() {
+	_rc=0
+	for _p in "$@"; do
+		if pkg_installed "$_p" >/dev/null; then
+			h_say "$_p is installed"
+			_rc=1
+		fi
+	done
+	[ $_rc = 0 ] && h_say "not installed: $*"
+	return $_rc
+}
+
+# unit_exists UNIT: the unit file is known to systemd.
+unit_exists() {
+	[ -n "$(systemctl list-unit-files --no-legend "$1" 2>/dev/null)" ]
+}
+
+# svc_enabled UNIT: pass when the unit is enabled (or static).
+svc_enabled() {
+	_s=$(systemctl is-enabled "$1" 2>/dev/null)
+	h_say "$1: ${_s:-not installed}"
+	case $_s in enabled | enabled-runtime | static | alias | indirect) return 0 ;; esac
+	return 1
+}
+
+# svc_not_enabled UNIT...: pass when each unit is absent, disabled or masked.
+svc_not_enabled() {
+	_rc=0
+	for _u in "$@"; do
+		_s=$(systemctl is-enabled "$_u" 2>/dev/null)
+		h_say "$_u: ${_s:-not installed}"
+		case $_s in enabled | enabled-runtime | static | alias | indirect | generated) _rc=1 ;; esac
+	done
+	return $_rc
+}
+
+# svc_enable UNIT: enable for the next boot; never start it now.
+svc_enable() {
+	systemctl unmask "$1" >/dev/null 2>&1 || true
+	systemctl enable "$1" && h_say "enabled $1"
+}
+
+# svc_mask UNIT...: mask for the next boot; never stop it now.
+svc_mask() {
+	for _u in "$@"; do
+		unit_exists "$_u" || continue
+		systemctl mask "$_u" && h_say "masked $_u"
+	done
+}
+
+# sysctl_value KEY: the value the image's sysctl.d files set at boot, in
+# systemd-sysctl's order (a file in /etc masks one of the same name below
+# /usr; later files win). Prints nothing when no file sets the key.
+sysctl_value() {
+	_key=$(printf '%s' "$1" | tr / .)
+	_files=
+	for _d in /etc/sysctl.d /run/sysctl.d /usr/local/lib/sysctl.d /usr/lib/sysctl.d /lib/sysctl.d; do
+		for _f in "$_d"/*.conf; do
+			[ -e "$_f" ] || continue
+			_b=${_f##*/}
+			case " $_files " in *"/$_b "*) continue ;; esac
+			_files="$_files $_f"
+		done
+	done
+	_sorted=$(for _f in $_files; do printf '%s %s\n' "${_f##*/}" "$_f"; done | sort | cut -d' ' -f2)
+	[ -f /etc/sysctl.conf ] && ! [ /etc/sysctl.d/99-sysctl.conf -ef /etc/sysctl.conf ] && _sorted="$_sorted /etc/sysctl.conf"
+	# shellcheck disable=SC2086
+	[ -n "$_sorted" ] && awk -v k="$_key" '
+		/^[ \t]*[#;]/ { next }
+		{ line = $0; sub(/^[ \t]*-/, "", line); i = index(line, "=") }
+		i > 0 {
+			name = substr(line, 1, i - 1); val = substr(line, i + 1)
+			gsub(/[ \t]/, "", name); gsub(/\//, ".", name)
+			gsub(/^[ \t]+|[ \t]+$/, "", val)
+			if (name == k) { v = val; f = FILENAME }
+		}
+		END { if (f != "") print v " (" f ")" }' $_sorted
+}
+
+# sysctl_is KEY VALUE: pass when the image sets KEY to VALUE at boot.
+sysctl_is() {
+	_got=$(sysctl_value "$1")
+	if [ -z "$_got" ]; then
+		h_say "$1 is not set by any sysctl.d file"
+		return 1
+	fi
+	h_say "$1 = $_got"
+	[ "${_got% (*}" = "$2" ]
+}
+
+H_SYSCTL_FILE=/etc/sysctl.d/99-zz-hardening.conf
+
+# sysctl_set KEY VALUE: persist KEY=VALUE in a file that sorts after the
+# distribution's own. The running kernel is not touched.
+sysctl_set() {
+	[ -f "$H_SYSCTL_FILE" ] || printf '# Written by packer-plugin-hardening; applied at boot.\n' >"$H_SYSCTL_FILE"
+	_tmp="$H_SYSCTL_FILE.tmp"
+	grep -v "^[ \t]*$1[ \t]*=" "$H_SYSCTL_FILE" >"$_tmp" || true
+	printf '%s = %s\n' "$1" "$2" >>"$_tmp"
+	chmod 0644 "$_tmp" && mv "$_tmp" "$H_SYSCTL_FILE"
+	h_say "set $1 = $2 in $H_SYSCTL_FILE"
+}
+
+# kmod_disabled NAME: pass when modprobe will neither autoload nor load the
+# module by name (an install line to /bin/false or /bin/true and a
+# blacklist line), whatever kernel the image boots.
+kmod_disabled() {
+	_m=$(printf '%s' "$1" | tr - _)
+	_conf=$(cat /etc/modprobe.d/*.conf /run/modprobe.d/*.conf /usr/lib/modprobe.d/*.conf /lib/modprobe.d/*.conf 2>/dev/null | tr - _)
+	_inst=$(printf '%s\n' "$_conf" | grep -E "^[[:space:]]*install[[:space:]]+$_m[[:space:]]+(/usr)?/bin/(false|true)")
+	_bl=$(printf '%s\n' "$_conf" | grep -E "^[[:space:]]*blacklist[[:space:]]+$_m([[:space:]]|\$)")
+	h_say "$1: install rule: ${_inst:-none}; blacklist: ${_bl:-none}"
+	[ -n "$_inst" ] && [ -n "$_bl" ]
+}
+
+# kmod_disable NAME: write the modprobe rules kmod_disabled looks for.
+kmod_disable() {
+	_f=/etc/modprobe.d/hardening-$1.conf
+	printf 'install %s /bin/false\nblacklist %s\n' "$1" "$1" >"$_f"
+	chmod 0644 "$_f"
+	h_say "wrote $_f"
+}
+
+# fstab_entry MOUNTPOINT: print the fstab line that mounts MOUNTPOINT.
+fstab_entry() {
+	awk -v m="$1" '$1 !~ /^#/ && $2 == m { print; found = 1 } END { exit !found }' /etc/fstab 2>/dev/null
+}
+
+# fstab_opts MOUNTPOINT OPTION...: pass when MOUNTPOINT is in fstab with
+# every OPTION; not-applicable when it is not a separate mount.
+fstab_opts() {
+	_m=$1
+	shift
+	_e=$(fstab_entry "$_m") || { h_say "$_m is not a separate mount in /etc/fstab"; return 2; }
+	h_say "fstab: $_e"
+	_o=,$(printf '%s\n' "$_e" | awk '{ print $4 }'),
+	for _x in "$@"; do
+		case $_o in *",$_x,"*) ;; *) h_say "missing option $_x"; return 1 ;; esac
+	done
+	return 0
+}
+
+# fstab_add_opts MOUNTPOINT OPTION...: add the options to MOUNTPOINT's fstab
+# line. Takes effect at the next mount (boot); nothing is remounted.
+fstab_add_opts() {
+	_m=$1
+	shift
+	_add=$(printf '%s,' "$@")
+	awk -v m="$_m" -v add="${_add%,}" '
+		$1 !~ /^#/ && $2 == m {
+			n = split(add, a, ","); o = "," $4 ","
+			for (i = 1; i <= n; i++) if (index(o, "," a[i] ",") == 0) $4 = $4 "," a[i]
+			sub(/^defaults,/, "", $4)
+		}
+		{ print }' OFS='\t' /etc/fstab >/etc/fstab.hardening.tmp &&
+		cat /etc/fstab.hardening.tmp >/etc/fstab && rm -f /etc/fstab.hardening.tmp
+	h_say "fstab: $(fstab_entry "$_m")"
+}
+
+# file_mode PATH MAXMODE [OWNER [GROUP]]: pass when PATH (if it exists) has
+# no permission bit outside MAXMODE and the given owner and group (names or
+# numbers; "-" skips). A missing path passes: nothing to protect.
+file_mode() {
+	[ -e "$1" ] || { h_say "$1 does not exist"; return 0; }
+	set -- "$1" "$2" "${3:--}" "${4:--}" "$(stat -c '%a %U %G %u %g' "$1")"
+	h_say "$1: mode $(printf '%s' "$5" | cut -d' ' -f1) owner $(printf '%s' "$5" | cut -d' ' -f2):$(printf '%s' "$5" | cut -d' ' -f3)"
+	# shellcheck disable=SC2086
+	set -- "$1" "$2" "$3" "$4" $5
+	[ $((0$5 & ~0$2 & 07777)) = 0 ] || return 1
+	[ "$3" = - ] || [ "$3" = "$6" ] || [ "$3" = "$8" ] || return 1
+	[ "$4" = - ] || [ "$4" = "$7" ] || [ "$4" = "$9" ] || return 1
+}
+
+# file_fix_mode PATH MAXMODE [OWNER [GROUP]]: remove the bits outside
+# MAXMODE and set owner and group.
+file_fix_mode() {
+	[ -e "$1" ] || return 0
+	_cur=$(stat -c %a "$1")
+	chmod "$(printf '%o' $((0$_cur & 0$2)))" "$1"
+	[ "${3:--}" = - ] || chown "$3" "$1"
+	[ "${4:--}" = - ] || chgrp "$4" "$1"
+	h_say "$1: now $(stat -c '%a %U:%G' "$1")"
+}
+
+# kv_value FILE KEY: the last active value of "KEY value" or "KEY=value"
+# in FILE (case-sensitive key).
+kv_value() {
+	[ -f "$1" ] || return 0
+	awk -v k="$2" '
+		/^[ \t]*#/ { next }
+		{ line = $0; sub(/^[ \t]+/, "", line) }
+		index(line, k) == 1 {
+			rest = substr(line, length(k) + 1)
+			if (rest ~ /^[ \t]*=/ || rest ~ /^[ \t]/) {
+				sub(/^[ \t]*=?[ \t]*/, "", rest); sub(/[ \t]+$/, "", rest); v = rest; found = 1
+			}
+		}
+		END { if (found) print v }' "$1"
+}
+
+# kv_set FILE KEY VALUE [SEP]: set KEY in FILE, replacing the active lines
+# that set it, or append; SEP defaults to a space.
+kv_set() {
+	_sep=${4:- }
+	[ -f "$1" ] || : >"$1"
+	awk -v k="$2" -v line="$2$_sep$3" '
+		{ l = $0; sub(/^[ \t]+/, "", l) }
+		l !~ /^#/ && index(l, k) == 1 && (substr(l, length(k) + 1) ~ /^[ \t]*=/ || substr(l, length(k) + 1) ~ /^[ \t]/) {
+			if (!done) print line; done = 1; next
+		}
+		{ print }
+		END { if (!done) print line }' "$1" >"$1.hardening.tmp" &&
+		cat "$1.hardening.tmp" >"$1" && rm -f "$1.hardening.tmp"
+	h_say "$1: $2$_sep$3"
+}
+
+# ---- OpenSSH server -----------------------------------------------------
+# Settings go to a drop-in that sorts before cloud-init's (50-cloud-init.conf)
+# and the cloud images' own, so ours win; every change is validated with
+# sshd -t and undone when sshd would refuse the configuration. sshd is never
+# restarted: the build's own SSH session keeps the configuration it started
+# with, and the image gets the new one at boot.
+H_SSHD_DROPIN=/etc/ssh/sshd_config.d/10-hardening.conf
+
+# sshd_args: extra sshd options for -t/-T: a throwaway host key when the
+# image has none yet (keys are generated at first boot).
+sshd_args() {
+	mkdir -p /run/sshd 2>/dev/null
+	if ! ls /etc/ssh/ssh_host_*_key >/dev/null 2>&1; then
+		[ -f "$H_WORK/hostkey" ] || ssh-keygen -q -t ed25519 -N '' -f "$H_WORK/hostkey" >/dev/null 2>&1
+		printf '%s' "-h $H_WORK/hostkey"
+	fi
+}
+
+# sshd_effective: sshd -T output (lower-case keys) for a typical connection.
+sshd_effective() {
+	# shellcheck disable=SC2046
+	sshd -T $(sshd_args) -C user=root,host=localhost,addr=127.0.0.1 2>&1
+}
+
+# sshd_value KEY: the effective value of KEY (lower-case) as sshd sees it.
+sshd_value() {
+	sshd_effective | awk -v k="$(printf '%s' "$1" | tr 'A-Z' 'a-z')" '$1 == k { $1 = ""; sub(/^ /, ""); print; exit }'
+}
+
+# sshd_installed: not-applicable when there is no OpenSSH server.
+sshd_installed() { [ -x /usr/sbin/sshd ] || { h_say "openssh-server is not installed"; return 2; }; }
+
+# sshd_is KEY VALUE: pass when sshd's effective KEY equals VALUE (any case).
+sshd_is() {
+	sshd_installed || return 2
+	_v=$(sshd_value "$1")
+	h_say "sshd $1 = ${_v:-(unset)}"
+	[ "$(printf '%s' "$_v" | tr 'A-Z' 'a-z')" = "$(printf '%s' "$2" | tr 'A-Z' 'a-z')" ]
+}
+
+# sshd_ensure_include: the main sshd_config must include the drop-in folder
+# before its own settings, so the drop-in wins.
+sshd_ensure_include() {
+	grep -Eqi '^[[:space:]]*Include[[:space:]]+/etc/ssh/sshd_config\.d/\*\.conf' /etc/ssh/sshd_config && return 0
+	{ printf 'Include /etc/ssh/sshd_config.d/*.conf\n'; cat /etc/ssh/sshd_config; } >/etc/ssh/sshd_config.hardening.tmp &&
+		cat /etc/ssh/sshd_config.hardening.tmp >/etc/ssh/sshd_config && rm -f /etc/ssh/sshd_config.hardening.tmp
+	h_say "added Include /etc/ssh/sshd_config.d/*.conf to /etc/ssh/sshd_config"
+}
+
+# sshd_set KEY VALUE: set KEY in our drop-in, validated with sshd -t; the
+# previous drop-in is restored when sshd would reject the result.
+sshd_set() {
+	mkdir -p /etc/ssh/sshd_config.d
+	sshd_ensure_include
+	[ -f "$H_SSHD_DROPIN" ] || printf '# Written by packer-plugin-hardening. Sorted before cloud-init so these win.\n' >"$H_SSHD_DROPIN"
+	cp -p "$H_SSHD_DROPIN" "$H_WORK/sshd-dropin.bak"
+	grep -vi "^[[:space:]]*$1[[:space:]]" "$H_SSHD_DROPIN" >"$H_SSHD_DROPIN.tmp" || true
+	printf '%s %s\n' "$1" "$2" >>"$H_SSHD_DROPIN.tmp"
+	chmod 0600 "$H_SSHD_DROPIN.tmp" && mv "$H_SSHD_DROPIN.tmp" "$H_SSHD_DROPIN"
+	# shellcheck disable=SC2046
+	if ! _err=$(sshd -t $(sshd_args) 2>&1); then
+		cp -p "$H_WORK/sshd-dropin.bak" "$H_SSHD_DROPIN"
+		h_say "sshd -t rejected '$1 $2', restored the previous drop-in: $_err"
+		return 1
+	fi
+	h_say "set $1 $2 in $H_SSHD_DROPIN (sshd -t passed; applies when sshd next starts)"
+}
+
+# ---- runner (not for control bodies) --------------------------------------
+H_ESC=$(printf '\033')
+
+# h_json: stdin as the body of a JSON string, at most 2 KiB of it.
+h_json() {
+	head -c 2048 | tr -d '\000-\010\013-\037' | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/	/\\t/g' |
+		awk 'NR > 1 { printf "\\n" } { printf "%s", $0 }'
+}
+
+h_emit() { printf '%s\n' "$1" >>"$H_RESULTS"; }
+
+h_now_ms() {
+	_n=$(date +%s%N 2>/dev/null)
+	case $_n in *N | "") echo $(($(date +%s) * 1000)) ;; *) echo $((_n / 1000000)) ;; esac
+}
+
+h_fatal() {
+	h_emit "{\"t\":\"fatal\",\"reason\":\"$(printf '%s' "$1" | h_json)\"}"
+	printf 'hardening: %s\n' "$1" >&2
+	h_finish
+	exit 3
+}
+
+# h_finish hands the results file to the user who uploaded the script, so
+# they can download and remove it.
+h_finish() {
+	[ -n "${SUDO_UID:-}" ] && chown "$SUDO_UID:${SUDO_GID:-$SUDO_UID}" "$H_RESULTS" 2>/dev/null
+	[ -n "${H_WORK:-}" ] && rm -rf "$H_WORK"
+}
+
+h_detect_os() {
+	[ -r /etc/os-release ] || h_fatal "no /etc/os-release in the guest; supported: $H_SUPPORTED"
+	H_OS_ID=$(. /etc/os-release && printf '%s' "${ID:-}")
+	H_VERSION_ID=$(. /etc/os-release && printf '%s' "${VERSION_ID:-}")
+	H_PRETTY=$(. /etc/os-release && printf '%s' "${PRETTY_NAME:-}")
+	case "$H_OS_ID:$H_VERSION_ID" in
+	debian:12) H_BENCH=debian12 ;;
+	ubuntu:22.04) H_BENCH=ubuntu2204 ;;
+	ubuntu:24.04) H_BENCH=ubuntu2404 ;;
+	*) h_fatal "unsupported distribution ${H_PRETTY:-$H_OS_ID $H_VERSION_ID} (os-release ID=$H_OS_ID VERSION_ID=$H_VERSION_ID); supported: $H_SUPPORTED" ;;
+	esac
+}
+
+h_detect_env() {
+	H_CHROOT=0
+	if ! [ -r /proc/1/root ] || [ "$(stat -Lc %d:%i / 2>/dev/null)" != "$(stat -Lc %d:%i /proc/1/root/. 2>/dev/null)" ]; then
+		H_CHROOT=1
+	fi
+	H_CLOUD=$H_CLOUD_WANT
+	if [ "$H_CLOUD" = auto ]; then
+		H_CLOUD=none
+		if [ "$H_CHROOT" = 0 ]; then
+			_dmi=$(cat /sys/class/dmi/id/sys_vendor /sys/class/dmi/id/product_name /sys/class/dmi/id/bios_vendor 2>/dev/null)
+			case $_dmi in *"Amazon EC2"* | *amazon*) H_CLOUD=aws ;; *Google*) H_CLOUD=gcp ;; esac
+		fi
+	fi
+}
+
+# h_check RULE PHASE: run RULE's check in a subshell; sets H_RC and leaves
+# the evidence in $H_WORK/PHASE.RULE.
+h_check() {
+	( "chk_$1" ) >"$H_WORK/$2.$1" 2>&1 </dev/null
+	H_RC=$?
+}
+
+h_apt() {
+	DEBIAN_FRONTEND=noninteractive apt-get -q -y -o DPkg::Lock::Timeout=300 \
+		-o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "$@"
+}
+
+# h_packages installs and purges, in one batch each, the packages the failed
+# controls need; timed apart from the controls because it is mostly download.
+h_packages() {
+	_inst= _rm=
+	for _r in $H_RULES; do
+		eval "_b=\$B_$_r _flag=\$X_$_r"
+		[ "$_b" = 1 ] && [ "$_flag" = r ] || continue
+		eval "_i=\${I_$_r:-} _x=\${R_$_r:-}"
+		for _p in $(eval "printf '%s ' $_i"); do dpkg-query -W -f='${db:Status-Status}' "$_p" 2>/dev/null | grep -qx installed || _inst="$_inst $_p"; done
+		for _p in $(eval "printf '%s ' $_x"); do dpkg-query -W -f='${db:Status-Status}' "$_p" 2>/dev/null | grep -qx installed && _rm="$_rm $_p"; done
+	done
+	_inst=$(printf '%s\n' $_inst | sort -u | tr '\n' ' ')
+	_rm=$(printf '%s\n' $_rm | sort -u | tr '\n' ' ')
+	[ -n "${_inst# }${_rm# }" ] || return 0
+	_t0=$(h_now_ms) _rc=0
+	: >"$H_WORK/apt.log"
+	if [ -n "${_inst# }" ]; then
+		h_say "packages: installing $_inst"
+		{ h_apt update && h_apt install --no-install-recommends $_inst; } >>"$H_WORK/apt.log" 2>&1 || _rc=$?
+	fi
+	if [ -n "${_rm# }" ] && [ $_rc = 0 ]; then
+		h_say "packages: purging $_rm"
+		h_apt purge $_rm >>"$H_WORK/apt.log" 2>&1 || _rc=$?
+	fi
+	h_emit "{\"t\":\"packages\",\"install\":\"$(printf '%s' "$_inst" | h_json)\",\"remove\":\"$(printf '%s' "$_rm" | h_json)\",\"rc\":$_rc,\"ms\":$(($(h_now_ms) - _t0)),\"log\":\"$(tail -c 2048 "$H_WORK/apt.log" | h_json)\"}"
+	[ $_rc = 0 ] || h_say "packages: apt-get failed ($_rc); the controls that need them will report error"
+}
+
+h_main() {
+	H_RESULTS=${1:?usage: sh script RESULTS_FILE}
+	PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+	LC_ALL=C
+	export PATH LC_ALL
+	umask 077
+	: >"$H_RESULTS" || exit 70
+	umask 022
+	H_WORK=$(mktemp -d) || h_fatal "cannot create a work directory"
+	trap 'h_finish' EXIT
+	trap 'h_finish; exit 130' INT TERM HUP
+	_t0=$(h_now_ms)
+	h_detect_os
+	h_detect_env
+	h_apply_cloud
+	h_emit "{\"t\":\"start\",\"bench\":\"$H_BENCH\",\"os\":\"$(printf '%s' "$H_PRETTY" | h_json)\",\"chroot\":$H_CHROOT,\"cloud\":\"$H_CLOUD\",\"mode\":\"$H_MODE\",\"uid\":$(id -u)}"
+	if [ "$H_WAIT_CLOUD_INIT" = 1 ] && [ "$H_CHROOT" = 0 ] && h_has cloud-init; then
+		h_say "waiting for cloud-init to finish"
+		cloud-init status --wait >/dev/null 2>&1 || h_say "cloud-init status --wait returned $? (continuing)"
+	fi
+	H_RULES=$("h_list_$H_BENCH" | awk '{ print $1 }')
+	eval "$("h_list_$H_BENCH" | awk '{ print "X_" $1 "=" $2 }')"
+	_n=$(printf '%s\n' $H_RULES | grep -c .)
+	h_say "auditing $_n controls for $H_PRETTY${H_CHROOT:+ }$([ "$H_CHROOT" = 1 ] && echo '(chroot)')"
+	for _r in $H_RULES; do
+		_s=$(h_now_ms)
+		h_check "$_r" before
+		eval "B_$_r=$H_RC T_$_r=$(($(h_now_ms) - _s)) F_$_r=-1"
+	done
+	if [ "$H_MODE" = remediate ]; then
+		h_packages
+		_fixed=0
+		for _r in $H_RULES; do
+			eval "_b=\$B_$_r _flag=\$X_$_r"
+			[ "$_b" = 1 ] && [ "$_flag" = r ] || continue
+			_s=$(h_now_ms)
+			if command -v "fix_$_r" >/dev/null 2>&1; then
+				( set -e; "fix_$_r" ) >"$H_WORK/fix.$_r" 2>&1 </dev/null
+				eval "F_$_r=$?"
+			else
+				echo "packages only" >"$H_WORK/fix.$_r"
+				eval "F_$_r=0"
+			fi
+			_fixed=$((_fixed + 1))
+			eval "T_$_r=\$((T_$_r + $(h_now_ms) - _s))"
+		done
+		h_say "remediated $_fixed controls; auditing again"
+	fi
+	for _r in $H_RULES; do
+		_s=$(h_now_ms)
+		if [ "$H_MODE" = remediate ]; then
+			h_check "$_r" after
+		else
+			eval "H_RC=\$B_$_r"
+			cp "$H_WORK/before.$_r" "$H_WORK/after.$_r"
+		fi
+		eval "_b=\$B_$_r _f=\$F_$_r _ms=\$((T_$_r + $(h_now_ms) - _s))"
+		_act=
+		[ -f "$H_WORK/fix.$_r" ] && _act=$(h_json <"$H_WORK/fix.$_r")
+		h_emit "{\"t\":\"control\",\"rule\":\"$_r\",\"before\":$_b,\"after\":$H_RC,\"fix\":$_f,\"ms\":$_ms,\"evidence_before\":\"$(h_json <"$H_WORK/before.$_r")\",\"evidence\":\"$(h_json <"$H_WORK/after.$_r")\",\"action\":\"$_act\"}"
+	done
+	h_emit "{\"t\":\"done\",\"ms\":$(($(h_now_ms) - _t0))}"
+	h_say "done in $(($(h_now_ms) - _t0)) ms"
+}
