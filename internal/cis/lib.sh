@@ -336,10 +336,11 @@ h_finish() {
 }
 
 h_detect_os() {
-	[ -r /etc/os-release ] || h_fatal "no /etc/os-release in the guest; supported: $H_SUPPORTED"
-	H_OS_ID=$(. /etc/os-release && printf '%s' "${ID:-}")
-	H_VERSION_ID=$(. /etc/os-release && printf '%s' "${VERSION_ID:-}")
-	H_PRETTY=$(. /etc/os-release && printf '%s' "${PRETTY_NAME:-}")
+	_osr=${H_OS_RELEASE:-/etc/os-release}
+	[ -r "$_osr" ] || h_fatal "no /etc/os-release in the guest; supported: $H_SUPPORTED"
+	H_OS_ID=$(. "$_osr" && printf '%s' "${ID:-}")
+	H_VERSION_ID=$(. "$_osr" && printf '%s' "${VERSION_ID:-}")
+	H_PRETTY=$(. "$_osr" && printf '%s' "${PRETTY_NAME:-}")
 	case "$H_OS_ID:$H_VERSION_ID" in
 	debian:12) H_BENCH=debian12 ;;
 	ubuntu:22.04) H_BENCH=ubuntu2204 ;;

@@ -38,6 +38,7 @@ func (p params) Set(s string) error {
 func main() {
 	root := flag.String("root", "", "unpacked root filesystem")
 	rules := flag.String("rules", "", "only rules matching this regular expression")
+	ids := flag.String("ids", "", "only controls whose section number (in each benchmark) matches this regular expression")
 	profile := flag.String("profile", "cis_level2_server", "profile")
 	audit := flag.Bool("audit", false, "audit only")
 	script := flag.String("script", "", "also write the generated script here")
@@ -45,13 +46,13 @@ func main() {
 	ps := params{}
 	flag.Var(ps, "param", "parameter override name=value (repeatable)")
 	flag.Parse()
-	if err := run(*root, *rules, *profile, *audit, *script, *verbose, ps); err != nil {
+	if err := run(*root, *rules, *ids, *profile, *audit, *script, *verbose, ps); err != nil {
 		fmt.Fprintln(os.Stderr, "cis-try:", err)
 		os.Exit(1)
 	}
 }
 
-func run(root, rules, profile string, audit bool, script string, verbose bool, ps params) error {
+func run(root, rules, ids, profile string, audit bool, script string, verbose bool, ps params) error {
 	if root == "" {
 		return fmt.Errorf("-root is required")
 	}
@@ -67,15 +68,19 @@ func run(root, rules, profile string, audit bool, script string, verbose bool, p
 	if err != nil {
 		return err
 	}
-	if rules != "" {
+	if rules != "" || ids != "" {
 		re, err := regexp.Compile(rules)
+		if err != nil {
+			return err
+		}
+		idRE, err := regexp.Compile(ids)
 		if err != nil {
 			return err
 		}
 		for b, list := range plan.Controls {
 			var keep []cis.Planned
 			for _, p := range list {
-				if re.MatchString(p.Control.Rule) {
+				if re.MatchString(p.Control.Rule) && idRE.MatchString(p.Ref.ID) {
 					keep = append(keep, p)
 				}
 			}

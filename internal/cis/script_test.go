@@ -1,0 +1,248 @@
+package cis
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+)
+
+// testSections is a small catalogue whose controls only touch files in $T,
+// so the generated script can run on the test machine itself.
+func testSections() []*Section {
+	return []*Section{{
+		Name: "test",
+		Params: []Param{
+			{Name: "t_value", Type: Int, Default: "5", Cloud: map[string]string{"aws": "7"}},
+			{Name: "t_alt", Type: Enum, Enum: []string{"a", "b"}, Default: "a"},
+		},
+		Controls: []Control{
+			{Rule: "t_fixable", Title: "a file holds the value", CIS: "d12:1.1:s1w1 u22:1.1:s1w1 u24:1.1:s1w1",
+				Check: `v=$(cat "$T/value" 2>/dev/null); h_say "value=${v:-none}"; [ "$v" = "$P_t_value" ]`,
+				Fix:   `echo "$P_t_value" >"$T/value"`, Reboot: true},
+			{Rule: "t_passing", Title: "always passes", CIS: "d12:1.2:s1w1 u22:1.2:s1w1 u24:1.2:s1w1", Check: `h_say "it's \"fine\" \\ ok"; return 0`},
+			{Rule: "t_unfixable", Title: "fails, no fix", CIS: "d12:1.3:s1w1 u22:1.3:s1w1 u24:1.3:s1w1", Check: `h_say nope; return 1`},
+			{Rule: "t_broken_fix", Title: "fix fails", CIS: "d12:1.4:s1w1 u22:1.4:s1w1 u24:1.4:s1w1", Check: `[ -f "$T/never" ]`, Fix: `false; touch "$T/never"`},
+			{Rule: "t_error", Title: "check errors", CIS: "d12:1.5:s1w1 u22:1.5:s1w1 u24:1.5:s1w1", Check: `no_such_command_here`},
+			{Rule: "t_alternative", Title: "alternative b", CIS: "d12:1.6:s1w1 u22:1.6:s1w1 u24:1.6:s1w1", When: `[ "$P_t_alt" = b ]`, Check: `return 1`},
+			{Rule: "t_manual", Title: "needs a human", CIS: "d12:1.7:s1w1 u22:1.7:s1w1 u24:1.7:s1w1", Manual: "decide the disk layout"},
+			{Rule: "t_waived", Title: "waived", CIS: "d12:1.8:s1w1 u22:1.8:s1w1 u24:1.8:s1w1", Check: `[ -f "$T/waived" ]`, Fix: `touch "$T/waived"`},
+			{Rule: "t_level2", Title: "level 2 only", CIS: "d12:1.9:s2w2 u22:1.9:s2w2 u24:1.9:s2w2", Check: `[ -f "$T/l2" ]`, Fix: `touch "$T/l2"`},
+			{Rule: "t_tabs", Title: "evidence with control characters", CIS: "d12:1.10:s1w1 u22:1.10:s1w1 u24:1.10:s1w1", Check: `printf 'a\tb\001c\r\nline2\n'; return 0`},
+		},
+	}}
+}
+
+func testPlan(t *testing.T, opts Options) (*Catalogue, *Plan) {
+	t.Helper()
+	cat, err := build(testSections())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if opts.Profile.Name == "" {
+		opts.Profile = Profiles[0]
+	}
+	if opts.Cloud == "" {
+		opts.Cloud = "none"
+	}
+	plan, err := NewPlan(cat, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cat, plan
+}
+
+// runScript runs the generated script with sh on this machine, as a guest
+// reporting os-release osRelease, and returns its parsed results.
+func runScript(t *testing.T, cat *Catalogue, plan *Plan, dir, osRelease string) (*Run, error) {
+	t.Helper()
+	if runtime.GOOS != "linux" {
+		t.Skip("runs the generated script with the system sh")
+	}
+	script := filepath.Join(dir, "script.sh")
+	if err := os.WriteFile(script, Script(cat, plan), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	osr := filepath.Join(dir, "os-release")
+	if err := os.WriteFile(osr, []byte(osRelease), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	results := filepath.Join(dir, "results.jsonl")
+	cmd := exec.Command("sh", script, results)
+	cmd.Env = append(os.Environ(), "T="+dir, "H_OS_RELEASE="+osr)
+	out, err := cmd.CombinedOutput()
+	t.Logf("script output:\n%s", out)
+	var exit *exec.ExitError
+	if err != nil && !errors.As(err, &exit) {
+		t.Fatal(err)
+	}
+	b, rerr := os.ReadFile(results)
+	if rerr != nil {
+		t.Fatal(rerr)
+	}
+	return Parse(bytes.NewReader(b), plan)
+}
+
+const debianOSRelease = "PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nID=debian\nVERSION_ID=\"12\"\n"
+
+func byRule(run *Run) map[string]Result {
+	m := map[string]Result{}
+	for _, r := range run.Results {
+		m[r.Rule] = r
+	}
+	return m
+}
+
+func TestScriptRemediatesAndReportsEveryStatus(t *testing.T) {
+	dir := t.TempDir()
+	cat, plan := testPlan(t, Options{Waivers: []Waiver{{Rule: "t_waived", Reason: "not on this image"}}})
+	run, err := runScript(t, cat, plan, dir, debianOSRelease)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if run.Benchmark != Debian12 || run.Mode != "remediate" {
+		t.Errorf("benchmark %s mode %s", run.Benchmark, run.Mode)
+	}
+	got := byRule(run)
+	want := map[string][2]Status{ // before, after
+		"t_fixable":     {Fail, Fixed},
+		"t_passing":     {Pass, Pass},
+		"t_unfixable":   {Fail, Fail},
+		"t_broken_fix":  {Fail, Error},
+		"t_error":       {Error, Error},
+		"t_alternative": {NotApplicable, NotApplicable},
+		"t_manual":      {Manual, Manual},
+		"t_waived":      {Fail, Waived},
+		"t_tabs":        {Pass, Pass},
+	}
+	for rule, w := range want {
+		r, ok := got[rule]
+		if !ok {
+			t.Errorf("%s: no result", rule)
+			continue
+		}
+		if r.Before != w[0] || r.Status != w[1] {
+			t.Errorf("%s: before %s status %s, want %s %s (evidence %q, action %q)", rule, r.Before, r.Status, w[0], w[1], r.Evidence, r.Action)
+		}
+	}
+	if _, ok := got["t_level2"]; ok {
+		t.Error("a level 2 control ran in a level 1 profile")
+	}
+	if r := got["t_waived"]; r.Observed != Fail || r.Waiver == nil {
+		t.Errorf("waived control: observed %q waiver %v", r.Observed, r.Waiver)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "waived")); err == nil {
+		t.Error("a waived control was remediated")
+	}
+	if r := got["t_fixable"]; !r.RebootRequired || !strings.Contains(r.EvidenceBefore, "value=none") || !strings.Contains(r.Evidence, "value=5") {
+		t.Errorf("fixed control: %+v", r)
+	}
+	if r := got["t_passing"]; r.Evidence != "it's \"fine\" \\ ok" {
+		t.Errorf("evidence quoting: %q", r.Evidence)
+	}
+	if r := got["t_tabs"]; r.Evidence != "a\tbc\nline2" {
+		t.Errorf("control characters in evidence: %q", r.Evidence)
+	}
+	if r := got["t_broken_fix"]; !strings.Contains(r.Action, "remediation exited with status") {
+		t.Errorf("failed fix action: %q", r.Action)
+	}
+	failing := run.Failing(FailOnLevel1)
+	if len(failing) != 3 {
+		t.Errorf("failing under level1: %v", failing)
+	}
+
+	// A second run changes nothing.
+	run2, err := runScript(t, cat, plan, dir, debianOSRelease)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := run2.Counts()[Fixed]; n != 0 {
+		t.Errorf("second run fixed %d controls", n)
+	}
+	if r := byRule(run2)["t_fixable"]; r.Status != Pass {
+		t.Errorf("second run t_fixable: %s", r.Status)
+	}
+}
+
+func TestScriptAuditOnlyChangesNothing(t *testing.T) {
+	dir := t.TempDir()
+	cat, plan := testPlan(t, Options{AuditOnly: true})
+	run, err := runScript(t, cat, plan, dir, debianOSRelease)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := byRule(run)["t_fixable"]; r.Status != Fail {
+		t.Errorf("audit only: t_fixable %s", r.Status)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "value")); err == nil {
+		t.Error("audit only remediated")
+	}
+}
+
+func TestScriptParametersAndCloudPresets(t *testing.T) {
+	dir := t.TempDir()
+	cat, plan := testPlan(t, Options{Cloud: "aws", Params: map[string]string{"t_alt": "b"}})
+	run, err := runScript(t, cat, plan, dir, debianOSRelease)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := byRule(run)
+	if v, _ := os.ReadFile(filepath.Join(dir, "value")); string(v) != "7\n" {
+		t.Errorf("aws preset: value %q, want 7", v)
+	}
+	if got["t_alternative"].Status != Fail {
+		t.Errorf("t_alt=b: alternative %s, want fail", got["t_alternative"].Status)
+	}
+	// A user value wins over the cloud preset.
+	dir2 := t.TempDir()
+	cat, plan = testPlan(t, Options{Cloud: "aws", Params: map[string]string{"t_value": "9"}})
+	if _, err := runScript(t, cat, plan, dir2, debianOSRelease); err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := os.ReadFile(filepath.Join(dir2, "value")); string(v) != "9\n" {
+		t.Errorf("user parameter: value %q, want 9", v)
+	}
+}
+
+func TestScriptRefusesUnsupportedDistribution(t *testing.T) {
+	dir := t.TempDir()
+	cat, plan := testPlan(t, Options{})
+	_, err := runScript(t, cat, plan, dir, "PRETTY_NAME=\"Fedora Linux 40\"\nID=fedora\nVERSION_ID=40\n")
+	if !errors.Is(err, ErrUnsupported) {
+		t.Fatalf("want ErrUnsupported, got %v", err)
+	}
+	for _, want := range []string{"Fedora Linux 40", "Debian 12 (bookworm)", "Ubuntu 22.04 LTS", "Ubuntu 24.04 LTS"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not mention %q", err, want)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "value")); err == nil {
+		t.Error("the script changed something on an unsupported distribution")
+	}
+}
+
+func TestGeneratedScriptIsValidShell(t *testing.T) {
+	cat := mustLoad(t)
+	for _, p := range Profiles {
+		plan, err := NewPlan(cat, Options{Profile: p, Cloud: "auto", Now: time.Now()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		script := Script(cat, plan)
+		for _, shell := range []string{"sh", "dash", "bash"} {
+			if _, err := exec.LookPath(shell); err != nil {
+				continue
+			}
+			cmd := exec.Command(shell, "-n")
+			cmd.Stdin = bytes.NewReader(script)
+			if out, err := cmd.CombinedOutput(); err != nil {
+				t.Errorf("%s: %s -n: %v\n%s", p.Name, shell, err, out)
+			}
+		}
+	}
+}

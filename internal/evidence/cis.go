@@ -1,0 +1,110 @@
+package evidence
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/imagesmith/packer-plugin-hardening/internal/cis"
+)
+
+// File names in a build's evidence directory.
+const (
+	CISResultsFile = "cis-results.json"
+	CISJUnitFile   = "cis-results.junit.xml"
+	CISScriptFile  = "cis-hardening.sh"
+)
+
+// CISResultsSchema is the schema URI (and version) of cis-results.json.
+const CISResultsSchema = "https://github.com/imagesmith/packer-plugin-hardening/blob/main/docs/schemas/cis-results-v1.json"
+
+// CISResults is cis-results.json: what the hardening provisioner did.
+type CISResults struct {
+	Stamp
+	Profile   string        `json:"profile"`
+	Benchmark BenchmarkInfo `json:"benchmark"`
+	OS        string        `json:"os"`
+	// Mode is remediate or audit.
+	Mode   string `json:"mode"`
+	Chroot bool   `json:"chroot"`
+	Cloud  string `json:"cloud"`
+	// Parameters are the values the user set (the rest are defaults,
+	// documented per catalogue version).
+	Parameters     map[string]string `json:"parameters,omitempty"`
+	Include        []string          `json:"include,omitempty"`
+	Waivers        []cis.Waiver      `json:"waivers,omitempty"`
+	ExpiredWaivers []cis.Waiver      `json:"expired_waivers,omitempty"`
+	Script         ScriptInfo        `json:"script"`
+	Execution      Execution         `json:"execution"`
+	Summary        Summary           `json:"summary"`
+	Controls       []cis.Result      `json:"controls"`
+}
+
+// BenchmarkInfo names the benchmark the section numbers come from.
+type BenchmarkInfo struct {
+	ID      string `json:"id"`
+	Title   string `json:"title"`
+	Version string `json:"version"`
+}
+
+// ScriptInfo identifies the script that ran; it is saved beside the results.
+type ScriptInfo struct {
+	File   string `json:"file"`
+	SHA256 string `json:"sha256"`
+	Bytes  int    `json:"bytes"`
+}
+
+// Execution says how the script ran.
+type Execution struct {
+	GuestMS    int64         `json:"guest_ms"`
+	RoundTrips int           `json:"communicator_round_trips"`
+	WallMS     int64         `json:"wall_ms"`
+	Packages   *cis.Packages `json:"packages,omitempty"`
+}
+
+// Summary counts results and says whether the run met fail_on.
+type Summary struct {
+	Counts map[cis.Status]int `json:"counts"`
+	// Score is (pass+fixed)/(pass+fixed+fail+error) in percent.
+	Score  float64 `json:"score"`
+	FailOn string  `json:"fail_on"`
+	// Failing lists the rules that fail the build under FailOn.
+	Failing []string `json:"failing,omitempty"`
+	Passed  bool     `json:"passed"`
+}
+
+// WriteCIS writes the script, the JUnit report and, last, cis-results.json
+// into dir.
+func WriteCIS(dir string, res *CISResults, script []byte) error {
+	sum, err := WriteFile(dir, CISScriptFile, script, 0o644)
+	if err != nil {
+		return err
+	}
+	res.Script = ScriptInfo{File: CISScriptFile, SHA256: sum, Bytes: len(script)}
+	junit, err := JUnit(res)
+	if err != nil {
+		return err
+	}
+	if _, err := WriteFile(dir, CISJUnitFile, junit, 0o644); err != nil {
+		return err
+	}
+	_, err = WriteJSON(dir, CISResultsFile, res)
+	return err
+}
+
+// ReadCIS reads dir's cis-results.json and checks its schema.
+func ReadCIS(dir string) (*CISResults, error) {
+	b, err := os.ReadFile(filepath.Join(dir, CISResultsFile))
+	if err != nil {
+		return nil, fmt.Errorf("read CIS results: %w", err)
+	}
+	var res CISResults
+	if err := json.Unmarshal(b, &res); err != nil {
+		return nil, fmt.Errorf("decode %s: %w", CISResultsFile, err)
+	}
+	if res.Schema != CISResultsSchema {
+		return nil, fmt.Errorf("%s: schema %q, want %q", CISResultsFile, res.Schema, CISResultsSchema)
+	}
+	return &res, nil
+}

@@ -1,0 +1,90 @@
+package evidence
+
+import (
+	"encoding/xml"
+	"fmt"
+	"strings"
+
+	"github.com/imagesmith/packer-plugin-hardening/internal/cis"
+)
+
+type junitSuites struct {
+	XMLName xml.Name     `xml:"testsuites"`
+	Suites  []junitSuite `xml:"testsuite"`
+}
+
+type junitSuite struct {
+	Name     string      `xml:"name,attr"`
+	Tests    int         `xml:"tests,attr"`
+	Failures int         `xml:"failures,attr"`
+	Errors   int         `xml:"errors,attr"`
+	Skipped  int         `xml:"skipped,attr"`
+	Time     string      `xml:"time,attr"`
+	Cases    []junitCase `xml:"testcase"`
+}
+
+type junitCase struct {
+	Class   string        `xml:"classname,attr"`
+	Name    string        `xml:"name,attr"`
+	Time    string        `xml:"time,attr"`
+	Failure *junitMessage `xml:"failure,omitempty"`
+	Error   *junitMessage `xml:"error,omitempty"`
+	Skipped *junitMessage `xml:"skipped,omitempty"`
+	Output  string        `xml:"system-out,omitempty"`
+}
+
+type junitMessage struct {
+	Message string `xml:"message,attr"`
+	Text    string `xml:",chardata"`
+}
+
+// JUnit renders the results as JUnit XML for CI systems: one test case per
+// control; fail is a failure, error an error, and waived, manual and
+// not-applicable are skipped with the reason.
+func JUnit(res *CISResults) ([]byte, error) {
+	s := junitSuite{Name: fmt.Sprintf("%s %s (%s)", res.Profile, res.Benchmark.ID, res.BuildName)}
+	var total int64
+	for _, c := range res.Controls {
+		tc := junitCase{
+			Class: "cis." + section(c.CIS),
+			Name:  fmt.Sprintf("%s %s: %s", c.CIS, c.Rule, c.Title),
+			Time:  fmt.Sprintf("%.3f", float64(c.DurationMS)/1000),
+		}
+		total += c.DurationMS
+		msg := string(c.Status)
+		switch c.Status {
+		case cis.Fail:
+			s.Failures++
+			tc.Failure = &junitMessage{Message: fmt.Sprintf("level %d control fails", c.Level), Text: c.Evidence}
+		case cis.Error:
+			s.Errors++
+			tc.Error = &junitMessage{Message: "check or remediation error", Text: c.Action + "\n" + c.Evidence}
+		case cis.Waived:
+			s.Skipped++
+			msg = fmt.Sprintf("waived (observed %s): %s", c.Observed, c.Waiver.Reason)
+			tc.Skipped = &junitMessage{Message: msg}
+		case cis.Manual, cis.NotApplicable:
+			s.Skipped++
+			tc.Skipped = &junitMessage{Message: msg, Text: c.Evidence}
+		default:
+			tc.Output = c.Evidence
+		}
+		s.Tests++
+		s.Cases = append(s.Cases, tc)
+	}
+	s.Time = fmt.Sprintf("%.3f", float64(total)/1000)
+	b, err := xml.MarshalIndent(junitSuites{Suites: []junitSuite{s}}, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("encode JUnit report: %w", err)
+	}
+	return append([]byte(xml.Header), append(b, '\n')...), nil
+}
+
+// section is the chapter and section of a CIS number ("5.1" of "5.1.20").
+func section(id string) string {
+	parts := strings.SplitN(id, ".", 3)
+	if len(parts) >= 2 {
+		return parts[0] + "." + parts[1]
+	}
+	return id
+}
