@@ -9,4 +9,9 @@ integration {
     name = "hardening-rootfs"
     slug = "rootfs"
   }
+  component {
+    type = "provisioner"
+    name = "hardening"
+    slug = "hardening"
+  }
 }

@@ -19,6 +19,8 @@ cd "$link_dir/packer-plugin-hardening"
 export PWD="$link_dir/packer-plugin-hardening"
 
 go generate ./...
+# The control reference is generated from the catalogue itself.
+go run ./tools/cis-docs -out docs/reference/cis-controls.md
 rm -rf .docs
 packer-sdc renderdocs -src docs -partials docs-partials/ -dst .docs/
 bash scripts/webdocs.sh .docs .web-docs
