@@ -17,11 +17,11 @@ func mustLoad(t *testing.T) *Catalogue {
 	return cat
 }
 
-// TestCatalogueCoversEveryRecommendation checks the catalogue against the
+// TestCoverageOfEveryRecommendation checks the catalogue against the
 // list of recommendations of each benchmark (testdata/benchmark-ids.tsv):
 // every section number is claimed by exactly one control, with the
 // benchmark's levels, and no control claims a number the benchmark lacks.
-func TestCatalogueCoversEveryRecommendation(t *testing.T) {
+func TestCoverageOfEveryRecommendation(t *testing.T) {
 	cat := mustLoad(t)
 	f, err := os.Open("testdata/benchmark-ids.tsv")
 	if err != nil {
