@@ -392,6 +392,17 @@ h_packages() {
 	[ -n "${_inst# }${_rm# }" ] || return 0
 	_t0=$(h_now_ms) _rc=0
 	: >"$H_WORK/apt.log"
+	# In a chroot no package may start a service against the build host's
+	# kernel; the rootfs builder already installs a policy-rc.d, others may not.
+	_policy=
+	if [ "$H_CHROOT" = 1 ] && ! [ -e /usr/sbin/policy-rc.d ]; then
+		printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 0755 /usr/sbin/policy-rc.d && _policy=1
+	fi
+	# iptables-persistent would otherwise save the running (host's) rules.
+	case " $_inst " in *" iptables-persistent "*)
+		printf 'iptables-persistent iptables-persistent/autosave_v4 boolean false\niptables-persistent iptables-persistent/autosave_v6 boolean false\n' |
+			debconf-set-selections >/dev/null 2>&1 ;;
+	esac
 	if [ -n "${_inst# }" ]; then
 		h_say "packages: installing $_inst"
 		{ h_apt update && h_apt install --no-install-recommends $_inst; } >>"$H_WORK/apt.log" 2>&1 || _rc=$?
@@ -400,6 +411,7 @@ h_packages() {
 		h_say "packages: purging $_rm"
 		h_apt purge $_rm >>"$H_WORK/apt.log" 2>&1 || _rc=$?
 	fi
+	[ -n "$_policy" ] && rm -f /usr/sbin/policy-rc.d
 	h_emit "{\"t\":\"packages\",\"install\":\"$(printf '%s' "$_inst" | h_json)\",\"remove\":\"$(printf '%s' "$_rm" | h_json)\",\"rc\":$_rc,\"ms\":$(($(h_now_ms) - _t0)),\"log\":\"$(tail -c 2048 "$H_WORK/apt.log" | h_json)\"}"
 	[ $_rc = 0 ] || h_say "packages: apt-get failed ($_rc); the controls that need them will report error"
 }
