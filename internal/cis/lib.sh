@@ -306,6 +306,7 @@ sshd_set() {
 }
 
 # ---- runner (not for control bodies) --------------------------------------
+H_PROTECTED='cloud-init|openssh-server|openssh-sftp-server|sudo|chrony|systemd-timesyncd|amazon-ssm-agent|google-guest-agent|google-osconfig-agent|google-compute-engine|ec2-instance-connect|systemd|systemd-sysv|apt|dpkg|libpam-modules|libpam-runtime'
 H_ESC=$(printf '\033')
 
 # h_json: stdin as the body of a JSON string, at most 2 KiB of it.
@@ -408,8 +409,18 @@ h_packages() {
 		{ h_apt update && h_apt install --no-install-recommends $_inst; } >>"$H_WORK/apt.log" 2>&1 || _rc=$?
 	fi
 	if [ -n "${_rm# }" ] && [ $_rc = 0 ]; then
-		h_say "packages: purging $_rm"
-		h_apt purge $_rm >>"$H_WORK/apt.log" 2>&1 || _rc=$?
+		# Never purge what keeps the image reachable and managed, even as a
+		# dependency of something a control removes.
+		_hit=$(h_apt -s purge $_rm 2>/dev/null | awk '/^Purg|^Remv/ { print $2 }' |
+			grep -xE "$H_PROTECTED" | tr '\n' ' ')
+		if [ -n "$_hit" ]; then
+			h_say "packages: refusing to purge $_rm: it would remove $_hit"
+			printf 'refused: purging %s would remove %s\n' "$_rm" "$_hit" >>"$H_WORK/apt.log"
+			_rc=1
+		else
+			h_say "packages: purging $_rm"
+			h_apt purge $_rm >>"$H_WORK/apt.log" 2>&1 || _rc=$?
+		fi
 	fi
 	[ -n "$_policy" ] && rm -f /usr/sbin/policy-rc.d
 	h_emit "{\"t\":\"packages\",\"install\":\"$(printf '%s' "$_inst" | h_json)\",\"remove\":\"$(printf '%s' "$_rm" | h_json)\",\"rc\":$_rc,\"ms\":$(($(h_now_ms) - _t0)),\"log\":\"$(tail -c 2048 "$H_WORK/apt.log" | h_json)\"}"
