@@ -18,7 +18,7 @@ import (
 )
 
 // DefaultExecuteCommand runs the script as root: directly when the user is
-// root, otherwise through sudo ({{.Sudo}} is `sudo -n`, or `sudo -S -p ''`
+// root, otherwise through sudo ({{.Sudo}} is `sudo -n`, or `sudo -S -p ”`
 // with the password on standard input when sudo_password is set).
 const DefaultExecuteCommand = `if [ "$(id -u)" -eq 0 ]; then sh '{{.Path}}' '{{.Results}}'; else {{.Sudo}} sh '{{.Path}}' '{{.Results}}'; fi`
 
