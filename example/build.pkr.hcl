@@ -1,6 +1,7 @@
-# The demo: bootstrap Debian 12 (bookworm) minbase on this machine, provision
-# it in a chroot and export a reproducible tarball. Run it with `make demo`
-# (as root on Linux).
+# The demo: bootstrap Debian 12 (bookworm) with an SSH server on this machine,
+# harden it to CIS Level 1 Server in a chroot with the hardening provisioner,
+# and export a reproducible tarball plus the per-control evidence. Run it with
+# `make demo` (as root on Linux).
 packer {
   required_plugins {
     hardening = {
@@ -16,6 +17,12 @@ variable "output_directory" {
   description = "Where the tarball and its checksum are written."
 }
 
+variable "evidence_dir" {
+  type        = string
+  default     = "evidence"
+  description = "Where the hardening evidence (results JSON, JUnit XML, the script that ran) is written."
+}
+
 variable "source_date_epoch" {
   type        = number
   default     = 1735689600 # 2025-01-01T00:00:00Z
@@ -24,8 +31,9 @@ variable "source_date_epoch" {
 
 source "hardening-rootfs" "debian12" {
   bootstrap {
-    suite   = "bookworm"
-    variant = "minbase"
+    suite    = "bookworm"
+    variant  = "minbase"
+    packages = ["openssh-server", "sudo", "systemd-sysv"]
   }
   source_date_epoch = var.source_date_epoch
   output_directory  = var.output_directory
@@ -34,10 +42,8 @@ source "hardening-rootfs" "debian12" {
 build {
   sources = ["source.hardening-rootfs.debian12"]
 
-  provisioner "shell" {
-    inline = [
-      "echo 'Built by packer-plugin-hardening (hardening-rootfs demo)' > /etc/motd",
-      ". /etc/os-release && echo \"provisioned $PRETTY_NAME in a chroot\"",
-    ]
+  provisioner "hardening" {
+    profile      = "cis_level1_server"
+    evidence_dir = var.evidence_dir
   }
 }

@@ -9,8 +9,11 @@ if [ "$(id -u)" != 0 ]; then
 fi
 cd "$repo/example"
 start=$(date +%s)
-packer build -force -var "output_directory=$out" .
+evidence="${DEMO_EVIDENCE:-$repo/example/evidence}"
+packer build -force -var "output_directory=$out" -var "evidence_dir=$evidence" .
 echo
 echo "Demo finished in $(( $(date +%s) - start ))s. Output:"
 ls -l "$out"
 echo "Verify the checksum with: (cd $out && sha256sum -c rootfs.tar.sha256)"
+echo "Hardening evidence (per-control results, JUnit XML, the exact script):"
+ls -l "$evidence/debian12"

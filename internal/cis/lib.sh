@@ -116,6 +116,7 @@ H_SYSCTL_FILE=/etc/sysctl.d/99-zz-hardening.conf
 # sysctl_set KEY VALUE: persist KEY=VALUE in a file that sorts after the
 # distribution's own. The running kernel is not touched.
 sysctl_set() {
+	mkdir -p /etc/sysctl.d
 	[ -f "$H_SYSCTL_FILE" ] || printf '# Written by packer-plugin-hardening; applied at boot.\n' >"$H_SYSCTL_FILE"
 	_tmp="$H_SYSCTL_FILE.tmp"
 	grep -v "^[ \t]*$1[ \t]*=" "$H_SYSCTL_FILE" >"$_tmp" || true
@@ -139,6 +140,7 @@ kmod_disabled() {
 # kmod_disable NAME: write the modprobe rules kmod_disabled looks for.
 kmod_disable() {
 	_f=/etc/modprobe.d/hardening-$1.conf
+	mkdir -p /etc/modprobe.d
 	printf 'install %s /bin/false\nblacklist %s\n' "$1" "$1" >"$_f"
 	chmod 0644 "$_f"
 	h_say "wrote $_f"
