@@ -23,6 +23,8 @@ var sections = []*Section{
 	&sectionNetwork,
 	&sectionFirewall,
 	&sectionAccess,
+	&sectionAccessSSH,
+	&sectionAccessAccounts,
 	&sectionLogging,
 	&sectionMaintenance,
 }

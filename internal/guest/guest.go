@@ -123,20 +123,24 @@ func orNone(s string) string {
 	return s
 }
 
-// limited keeps at most max bytes and remembers whether more came.
+// limited keeps at most max bytes and remembers whether more came. The
+// buffer is a field, not embedded, so io.Copy cannot bypass Write through
+// bytes.Buffer's ReadFrom.
 type limited struct {
-	bytes.Buffer
+	buf  bytes.Buffer
 	max  int64
 	over bool
 }
 
 func (l *limited) Write(p []byte) (int, error) {
-	if int64(l.Len()+len(p)) > l.max {
+	if int64(l.buf.Len()+len(p)) > l.max {
 		l.over = true
 		return 0, ErrTooLarge
 	}
-	return l.Buffer.Write(p)
+	return l.buf.Write(p)
 }
+
+func (l *limited) Bytes() []byte { return l.buf.Bytes() }
 
 // tail keeps the last max bytes written.
 type tail struct {
