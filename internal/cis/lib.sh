@@ -298,8 +298,19 @@ sshd_set() {
 	grep -vi "^[[:space:]]*$1[[:space:]]" "$H_SSHD_DROPIN" >"$H_SSHD_DROPIN.tmp" || true
 	printf '%s %s\n' "$1" "$2" >>"$H_SSHD_DROPIN.tmp"
 	chmod 0600 "$H_SSHD_DROPIN.tmp" && mv "$H_SSHD_DROPIN.tmp" "$H_SSHD_DROPIN"
+	# The main file says the same, outside any Match block, for people and
+	# scanners that read only sshd_config; the drop-in still decides.
+	cp -p /etc/ssh/sshd_config "$H_WORK/sshd_config.bak"
+	awk -v k="$1" -v line="$1 $2" '
+		BEGIN { lk = tolower(k) }
+		/^[[:space:]]*[Mm]atch[[:space:]]/ { if (!done) print line; done = 1; inmatch = 1 }
+		!inmatch && tolower($1) == lk { if (!done) print line; done = 1; next }
+		{ print }
+		END { if (!done) print line }' /etc/ssh/sshd_config >/etc/ssh/sshd_config.hardening.tmp &&
+		cat /etc/ssh/sshd_config.hardening.tmp >/etc/ssh/sshd_config && rm -f /etc/ssh/sshd_config.hardening.tmp
 	# shellcheck disable=SC2046
 	if ! _err=$(sshd -t $(sshd_args) 2>&1); then
+		cat "$H_WORK/sshd_config.bak" >/etc/ssh/sshd_config
 		cp -p "$H_WORK/sshd-dropin.bak" "$H_SSHD_DROPIN"
 		h_say "sshd -t rejected '$1 $2', restored the previous drop-in: $_err"
 		return 1
