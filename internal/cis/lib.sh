@@ -330,6 +330,35 @@ h_json() {
 
 h_emit() { printf '%s\n' "$1" >>"$H_RESULTS"; }
 
+# h_emit_control RULE BEFORE AFTER FIX MS: one JSON line from the evidence
+# files of RULE, in a single awk run (this runs once per control).
+h_emit_control() {
+	awk -v rule="$1" -v b="$2" -v a="$3" -v f="$4" -v ms="$5" \
+		-v fb="$H_WORK/before.$1" -v fa="$H_WORK/after.$1" -v ff="$H_WORK/fix.$1" '
+		# Replacement strings with backslashes differ between awks: split
+		# and join instead (patterns as strings: mawk cannot pass /re/).
+		function rep(s, re, with,   n, i, p, out) {
+			n = split(s, p, re)
+			out = p[1]
+			for (i = 2; i <= n; i++) out = out with p[i]
+			return out
+		}
+		function esc(s) {
+			s = substr(s, 1, 2048)
+			gsub(/[\001-\010\013-\037]/, "", s)
+			s = rep(s, "\\\\", "\\\\")
+			s = rep(s, "\"", "\\\"")
+			s = rep(s, "\t", "\\t")
+			return rep(s, "\n", "\\n")
+		}
+		!(FILENAME in seen) { seen[FILENAME] = 1; t[FILENAME] = $0; next }
+		{ t[FILENAME] = t[FILENAME] "\n" $0 }
+		END {
+			printf "{\"t\":\"control\",\"rule\":\"%s\",\"before\":%d,\"after\":%d,\"fix\":%d,\"ms\":%d,", rule, b, a, f, ms
+			printf "\"evidence_before\":\"%s\",\"evidence\":\"%s\",\"action\":\"%s\"}\n", esc(t[fb]), esc(t[fa]), esc(t[ff])
+		}' "$H_WORK/before.$1" "$H_WORK/after.$1" "$H_WORK/fix.$1" >>"$H_RESULTS"
+}
+
 h_now_ms() {
 	_n=$(date +%s%N 2>/dev/null)
 	case $_n in *N | "") echo $(($(date +%s) * 1000)) ;; *) echo $((_n / 1000000)) ;; esac
@@ -497,9 +526,8 @@ h_main() {
 			cp "$H_WORK/before.$_r" "$H_WORK/after.$_r"
 		fi
 		eval "_b=\$B_$_r _f=\$F_$_r _ms=\$((T_$_r + $(h_now_ms) - _s))"
-		_act=
-		[ -f "$H_WORK/fix.$_r" ] && _act=$(h_json <"$H_WORK/fix.$_r")
-		h_emit "{\"t\":\"control\",\"rule\":\"$_r\",\"before\":$_b,\"after\":$H_RC,\"fix\":$_f,\"ms\":$_ms,\"evidence_before\":\"$(h_json <"$H_WORK/before.$_r")\",\"evidence\":\"$(h_json <"$H_WORK/after.$_r")\",\"action\":\"$_act\"}"
+		[ -f "$H_WORK/fix.$_r" ] || : >"$H_WORK/fix.$_r"
+		h_emit_control "$_r" "$_b" "$H_RC" "$_f" "$_ms"
 	done
 	h_emit "{\"t\":\"done\",\"ms\":$(($(h_now_ms) - _t0))}"
 	h_say "done in $(($(h_now_ms) - _t0)) ms"
