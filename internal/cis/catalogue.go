@@ -23,8 +23,6 @@ var sections = []*Section{
 	&sectionNetwork,
 	&sectionFirewall,
 	&sectionAccess,
-	&sectionAccessSSH,
-	&sectionAccessAccounts,
 	&sectionLogging,
 	&sectionMaintenance,
 }

@@ -3,6 +3,7 @@ package cis
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -244,5 +245,35 @@ func TestGeneratedScriptIsValidShell(t *testing.T) {
 				t.Errorf("%s: %s -n: %v\n%s", p.Name, shell, err, out)
 			}
 		}
+	}
+}
+
+// TestGeneratedScriptDefinesEveryControl sources the real catalogue's script
+// (without running it) and checks that every control function and list
+// exists: an unterminated here-document in one body would swallow the rest.
+func TestGeneratedScriptDefinesEveryControl(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("uses the system sh")
+	}
+	cat := mustLoad(t)
+	plan, err := NewPlan(cat, Options{Profile: Profiles[1], Cloud: "none", Now: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	script := strings.TrimSuffix(string(Script(cat, plan)), "h_main \"$@\"\n")
+	var check strings.Builder
+	check.WriteString("type h_list_debian12 h_list_ubuntu2204 h_list_ubuntu2404 h_main >/dev/null || exit 1\n")
+	for _, c := range cat.Controls {
+		if c.Automated() {
+			fmt.Fprintf(&check, "type chk_%s >/dev/null || { echo missing chk_%s; exit 1; }\n", c.Rule, c.Rule)
+		}
+		if c.Fix != "" {
+			fmt.Fprintf(&check, "type fix_%s >/dev/null || { echo missing fix_%s; exit 1; }\n", c.Rule, c.Rule)
+		}
+	}
+	cmd := exec.Command("sh")
+	cmd.Stdin = strings.NewReader(script + check.String())
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%v: %s", err, out)
 	}
 }
