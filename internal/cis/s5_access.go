@@ -596,7 +596,7 @@ s5_sudo_defaults() { grep -hEs '^[[:space:]]*Defaults' /etc/sudoers /etc/sudoers
 # s5_sudo_default SETTING: add "Defaults SETTING" to our sudoers drop-in,
 # validated by visudo before it is used.
 s5_sudo_default() {
-	_f=/etc/sudoers.d/50-hardening
+	_f=/etc/sudoers.d/99-hardening
 	_key=${1%%=*}
 	{ [ -f "$_f" ] && grep -v "^Defaults[[:space:]]*$_key\b" "$_f"; printf 'Defaults %s\n' "$1"; } >"$H_WORK/sudoers" || true
 	visudo -cqf "$H_WORK/sudoers" || { h_say "visudo rejected Defaults $1"; return 1; }

@@ -2,10 +2,12 @@ package e2e
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -32,25 +34,29 @@ func Packer(t testing.TB) string {
 		t.Skip("end-to-end test: set HARDENING_E2E=1 (make test does)")
 	}
 	if os.Geteuid() != 0 {
-		t.Fatal("end-to-end tests need root")
+		t.Fatal("end-to-end tests need root (chroot, mounts)")
 	}
 	if p, err := exec.LookPath("packer"); err == nil {
 		return p
 	}
-	cache, _ := os.UserCacheDir()
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		t.Fatalf("find the tools cache: %v", err)
+	}
 	p := filepath.Join(cache, "packer-plugin-hardening", "bin", "packer")
 	if _, err := os.Stat(p); err != nil {
-		t.Fatal("packer not found on PATH or in the tools cache: run scripts/tools.sh")
+		t.Fatalf("packer not found on PATH or at %s: run scripts/tools.sh", p)
 	}
 	return p
 }
 
-// ModuleRoot is the directory of go.mod above the working directory.
+// ModuleRoot is the directory of the go.mod at or above the working
+// directory (go test runs in the package's directory).
 func ModuleRoot(t testing.TB) string {
 	t.Helper()
 	dir, err := os.Getwd()
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("working directory: %v", err)
 	}
 	for {
 		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
@@ -58,43 +64,70 @@ func ModuleRoot(t testing.TB) string {
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			t.Fatal("no go.mod above the working directory")
+			t.Fatal("no go.mod at or above the working directory")
 		}
 		dir = parent
 	}
 }
 
+// pluginDirPrefix names the per-process plugin directories; the PID in the
+// name lets a later process remove the directories of dead ones, since a
+// package imported by tests has no TestMain to clean up at exit.
+const pluginDirPrefix = "hardening-e2e-plugins-"
+
 // PluginDir builds the plugin once per process and installs it, as a user
-// would with `packer plugins install --path`, into a private plugin path.
+// would with `packer plugins install --path`, into a private plugin path,
+// which it returns (for PACKER_PLUGIN_PATH).
 func PluginDir(t testing.TB) string {
 	t.Helper()
 	packer := Packer(t)
 	root := ModuleRoot(t)
-	pluginOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "hardening-e2e-plugins-")
-		if err != nil {
-			pluginErr = err
-			return
-		}
-		bin := filepath.Join(dir, "packer-plugin-hardening")
-		build := exec.Command("go", "build", "-o", bin, ".")
-		build.Dir = root
-		if out, err := build.CombinedOutput(); err != nil {
-			pluginErr = fmt.Errorf("build plugin: %v\n%s", err, out)
-			return
-		}
-		install := exec.Command(packer, "plugins", "install", "--path", bin, "github.com/imagesmith/hardening")
-		install.Env = append(os.Environ(), "PACKER_PLUGIN_PATH="+filepath.Join(dir, "plugins"))
-		if out, err := install.CombinedOutput(); err != nil {
-			pluginErr = fmt.Errorf("install plugin: %v\n%s", err, out)
-			return
-		}
-		pluginDir = filepath.Join(dir, "plugins")
-	})
+	pluginOnce.Do(func() { pluginDir, pluginErr = installPlugin(packer, root) })
 	if pluginErr != nil {
 		t.Fatal(pluginErr)
 	}
 	return pluginDir
+}
+
+func installPlugin(packer, moduleRoot string) (string, error) {
+	removeStalePluginDirs()
+	dir, err := os.MkdirTemp("", pluginDirPrefix+strconv.Itoa(os.Getpid())+"-")
+	if err != nil {
+		return "", fmt.Errorf("plugin directory: %w", err)
+	}
+	bin := filepath.Join(dir, "packer-plugin-hardening")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	build.Dir = moduleRoot
+	if out, err := build.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("build plugin in %s: %w\n%s", moduleRoot, err, out)
+	}
+	plugins := filepath.Join(dir, "plugins")
+	install := exec.Command(packer, "plugins", "install", "--path", bin, "github.com/imagesmith/hardening")
+	install.Env = append(os.Environ(), "PACKER_PLUGIN_PATH="+plugins, "CHECKPOINT_DISABLE=1")
+	if out, err := install.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("packer plugins install: %w\n%s", err, out)
+	}
+	// Packer installed a copy; the build output is ~45 MB of waste.
+	if err := os.Remove(bin); err != nil {
+		return "", fmt.Errorf("remove built plugin: %w", err)
+	}
+	return plugins, nil
+}
+
+// removeStalePluginDirs removes plugin directories of processes that no
+// longer run. A live process's directory is never touched.
+func removeStalePluginDirs() {
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), pluginDirPrefix+"*-*"))
+	for _, d := range dirs {
+		pidText, _, _ := strings.Cut(strings.TrimPrefix(filepath.Base(d), pluginDirPrefix), "-")
+		pid, err := strconv.Atoi(pidText)
+		if err != nil || pid <= 0 || pid == os.Getpid() {
+			continue
+		}
+		if err := syscall.Kill(pid, 0); errors.Is(err, syscall.ESRCH) {
+			_ = os.RemoveAll(d)
+		}
+	}
 }
 
 // packerCommand prepares `packer <args> .` in a fresh directory holding
@@ -104,7 +137,7 @@ func packerCommand(t testing.TB, template string, args ...string) (*exec.Cmd, *b
 	packer, plugins := Packer(t), PluginDir(t)
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "build.pkr.hcl"), []byte(template), 0o644); err != nil {
-		t.Fatal(err)
+		t.Fatalf("write template: %v", err)
 	}
 	cmd := exec.Command(packer, append(args, ".")...)
 	cmd.Dir = dir
@@ -114,8 +147,8 @@ func packerCommand(t testing.TB, template string, args ...string) (*exec.Cmd, *b
 	return cmd, &out
 }
 
-// Build runs `packer build` of template with the given variables and
-// returns its combined output.
+// Build runs `packer build -color=false` of template with the given
+// variables and returns its combined output.
 func Build(t testing.TB, template string, vars map[string]string) (string, error) {
 	t.Helper()
 	args := []string{"build", "-color=false"}
@@ -123,31 +156,37 @@ func Build(t testing.TB, template string, vars map[string]string) (string, error
 		args = append(args, "-var", k+"="+v)
 	}
 	cmd, out := packerCommand(t, template, args...)
-	err := cmd.Run()
-	return out.String(), err
+	if err := cmd.Run(); err != nil {
+		return out.String(), fmt.Errorf("packer build: %w", err)
+	}
+	return out.String(), nil
 }
 
-// Validate runs `packer validate` of template.
+// Validate runs `packer validate` of template and returns its output.
 func Validate(t testing.TB, template string) (string, error) {
 	t.Helper()
 	cmd, out := packerCommand(t, template, "validate")
-	err := cmd.Run()
-	return out.String(), err
+	if err := cmd.Run(); err != nil {
+		return out.String(), fmt.Errorf("packer validate: %w", err)
+	}
+	return out.String(), nil
 }
 
-// CloudlikeTarball returns the cloud-like Debian 12 rootfs tarball
-// (scripts/cloudlike-rootfs.sh builds and caches it).
+// CloudlikeTarball returns the cloud-like Debian 12 rootfs tarball, which
+// scripts/cloudlike-rootfs.sh builds (about two minutes) or takes from its
+// cache. The script runs once per process.
 func CloudlikeTarball(t testing.TB) string {
 	t.Helper()
 	Packer(t)
 	root := ModuleRoot(t)
 	cloudOnce.Do(func() {
 		cmd := exec.Command("bash", filepath.Join(root, "scripts", "cloudlike-rootfs.sh"))
+		cmd.Dir = root
 		var stderr bytes.Buffer
 		cmd.Stderr = &stderr
 		out, err := cmd.Output()
 		if err != nil {
-			cloudErr = fmt.Errorf("cloudlike-rootfs.sh: %v\n%s", err, stderr.String())
+			cloudErr = fmt.Errorf("scripts/cloudlike-rootfs.sh: %w\n%s", err, stderr.String())
 			return
 		}
 		cloudTarball = strings.TrimSpace(string(out))
@@ -158,13 +197,33 @@ func CloudlikeTarball(t testing.TB) string {
 	return cloudTarball
 }
 
-// Unpack unpacks tarball into a fresh directory. Its cleanup kills what
-// runs there and unmounts everything below it before the directory is
-// removed, so nothing is ever deleted through a mount.
+// Unpack unpacks tarball into a fresh directory under os.TempDir(). Its
+// cleanup first kills what runs there and unmounts everything below it, and
+// removes the directory only when nothing is mounted below it any more, so
+// nothing is ever deleted through a mount.
 func Unpack(t testing.TB, tarball string) string {
 	t.Helper()
-	dir := t.TempDir()
-	t.Cleanup(func() { Release(dir) })
+	tmp, err := os.MkdirTemp("", "hardening-e2e-rootfs-")
+	if err != nil {
+		t.Fatalf("rootfs directory: %v", err)
+	}
+	// The kernel reports canonical paths in mountinfo and /proc/PID/root.
+	dir, err := filepath.EvalSymlinks(tmp)
+	if err != nil {
+		t.Fatalf("rootfs directory: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := Release(dir); err != nil {
+			t.Errorf("release %s: %v", dir, err)
+		}
+		if m := MountsBelow(dir); len(m) > 0 {
+			t.Errorf("not removing %s: still mounted below it: %v", dir, m)
+			return
+		}
+		if err := os.RemoveAll(dir); err != nil {
+			t.Errorf("remove unpacked rootfs: %v", err)
+		}
+	})
 	out, err := exec.Command("tar", "--numeric-owner", "--xattrs", "--xattrs-include=*", "-xpf", tarball, "-C", dir).CombinedOutput()
 	if err != nil {
 		t.Fatalf("unpack %s: %v\n%s", tarball, err, out)
@@ -172,26 +231,33 @@ func Unpack(t testing.TB, tarball string) string {
 	return dir
 }
 
-// Release kills the processes running in root and unmounts everything
-// below it.
-func Release(root string) {
-	_ = chroot.KillProcesses(root)
-	_ = chroot.Unmount(root)
-	for _, m := range MountsBelow(root) {
-		_ = syscall.Unmount(m, syscall.MNT_DETACH)
+// Release kills the processes running in root and unmounts everything at or
+// below it; whatever will not unmount is detached.
+func Release(root string) error {
+	var errs []error
+	if err := chroot.KillProcesses(root); err != nil {
+		errs = append(errs, err)
 	}
-}
-
-// MountsBelow lists mount points at or below dir, deepest last.
-func MountsBelow(dir string) []string {
-	b, _ := os.ReadFile("/proc/self/mountinfo")
-	var out []string
-	for _, line := range strings.Split(string(b), "\n") {
-		if f := strings.Fields(line); len(f) > 4 && (f[4] == dir || strings.HasPrefix(f[4], dir+"/")) {
-			out = append([]string{f[4]}, out...)
+	if err := chroot.Unmount(root); err != nil {
+		errs = append(errs, err)
+	}
+	for _, m := range MountsBelow(root) {
+		if err := syscall.Unmount(m, syscall.MNT_DETACH); err != nil {
+			errs = append(errs, fmt.Errorf("detach %s: %w", m, err))
 		}
 	}
-	return out
+	return errors.Join(errs...)
+}
+
+// MountsBelow lists the mount points at or below dir, deepest first.
+func MountsBelow(dir string) []string {
+	mounts, err := chroot.MountsUnder(dir)
+	if err != nil {
+		// Unknown is not empty: report the directory itself so callers
+		// keep it rather than delete through a mount they cannot see.
+		return []string{dir}
+	}
+	return mounts
 }
 
 // ProcessesIn lists the PIDs whose root directory is at or below dir.
@@ -204,4 +270,16 @@ func ProcessesIn(dir string) []string {
 		}
 	}
 	return out
+}
+
+// AssertNoLeftovers reports a test error for every mount and process left
+// at or below dir.
+func AssertNoLeftovers(t testing.TB, dir string) {
+	t.Helper()
+	if m := MountsBelow(dir); len(m) > 0 {
+		t.Errorf("mounts left below %s: %v", dir, m)
+	}
+	if p := ProcessesIn(dir); len(p) > 0 {
+		t.Errorf("processes left running in %s: %v", dir, p)
+	}
 }
