@@ -22,7 +22,7 @@ func all3(id, lv string) string {
 func sshdEq(rule, title, id, lv, key, value string) Control {
 	return Control{
 		Rule: rule, Title: title, CIS: all3(id, lv),
-		Check:  fmt.Sprintf("sshd_is %s %s", key, value),
+		Check:  fmt.Sprintf("sshd_is %s %s && s5_sshd_explicit %s", key, value, key),
 		Fix:    fmt.Sprintf("sshd_set %s %s", key, value),
 		Reboot: true,
 		Pass:   fmt.Sprintf("sshd -T reports %s %s", key, value),
@@ -33,7 +33,7 @@ func sshdEq(rule, title, id, lv, key, value string) Control {
 func sshdMax(rule, title, id, key, param string) Control {
 	return Control{
 		Rule: rule, Title: title, CIS: all3(id, "s1w1"),
-		Check:  fmt.Sprintf(`s5_sshd_range %s 1 "$P_%s"`, key, param),
+		Check:  fmt.Sprintf(`s5_sshd_range %s 1 "$P_%s" && s5_sshd_explicit %s`, key, param, key),
 		Fix:    fmt.Sprintf(`sshd_set %s "$P_%s"`, key, param),
 		Reboot: true,
 		Pass:   fmt.Sprintf("sshd -T reports %s between 1 and the %s parameter", key, param),
@@ -173,7 +173,7 @@ s5_sshd_none_of kexalgorithms 'diffie-hellman-group1-sha1 diffie-hellman-group14
 			Rule: "sshd_log_level", Title: "sshd logs at INFO or VERBOSE", CIS: all3("5.1.14", "s1w1"),
 			Check: `sshd_installed || return 2
 _v=$(sshd_value LogLevel); h_say "sshd LogLevel = $_v"
-case $_v in INFO | VERBOSE) return 0 ;; esac; return 1`,
+case $_v in INFO | VERBOSE) s5_sshd_explicit LogLevel; return ;; esac; return 1`,
 			Fix: `sshd_set LogLevel "$P_ssh_log_level"`, Reboot: true,
 			Pass: "sshd -T reports loglevel INFO or VERBOSE",
 		},
@@ -253,11 +253,10 @@ h_say "!authenticate in: $_n"; return 1`,
 			Rule: "sudo_timestamp_timeout", Title: "sudo forgets credentials within 15 minutes", CIS: all3("5.2.6", "s1w1"),
 			Check: `h_has sudo || return 2
 _t=$(s5_sudo_defaults | grep -Eo 'timestamp_timeout=-?[0-9]+' | tail -1 | cut -d= -f2)
-h_say "timestamp_timeout ${_t:-not set (sudo default 15)}"
-[ -z "$_t" ] && return 0
-[ "$_t" -ge 0 ] && [ "$_t" -le 15 ]`,
+h_say "timestamp_timeout ${_t:-not set, the built-in default}"
+[ -n "$_t" ] && [ "$_t" -ge 0 ] && [ "$_t" -le 15 ]`,
 			Fix:  `s5_sudo_default "timestamp_timeout=$P_sudo_timestamp_timeout"`,
-			Pass: "unset (15 minutes) or between 0 and 15",
+			Pass: "set explicitly, between 0 and 15",
 		},
 		{
 			Rule: "su_restricted", Title: "su is limited to members of an empty group", CIS: all3("5.2.7", "s1w1"),
@@ -547,9 +546,13 @@ h_say "TMOUT: ${_v:-not set}"
 [ -n "$_v" ] && [ "$_v" -ge 1 ] && [ "$_v" -le "$P_shell_timeout" ] || return 1
 grep -Eqs '^[^#]*readonly[[:space:]]+TMOUT' /etc/profile /etc/profile.d/*.sh /etc/bash.bashrc && grep -Eqs '^[^#]*export[[:space:]]+TMOUT' /etc/profile /etc/profile.d/*.sh /etc/bash.bashrc`,
 			Fix: `cat >/etc/profile.d/50-hardening-tmout.sh <<-EOF
-# Written by packer-plugin-hardening: idle interactive shells end.
-case "\$(readonly -p 2>/dev/null)" in *TMOUT*) ;; *) TMOUT=$P_shell_timeout; readonly TMOUT; export TMOUT ;; esac
-EOF
+	# Written by packer-plugin-hardening: idle interactive shells end.
+	if ! readonly -p 2>/dev/null | grep -q TMOUT; then
+	TMOUT=$P_shell_timeout
+	readonly TMOUT
+	export TMOUT
+	fi
+	EOF
 chmod 0644 /etc/profile.d/50-hardening-tmout.sh; h_say "TMOUT=$P_shell_timeout in /etc/profile.d/50-hardening-tmout.sh"`,
 			Pass:   "TMOUT between 1 and shell_timeout, readonly and exported, in a file login shells read",
 			Safety: "Only login shells read /etc/profile.d: Packer's non-interactive SSH commands never see TMOUT.",
@@ -565,6 +568,7 @@ grep -qEs '^[[:space:]]*umask[[:space:]]+0?[0-7]*[27]7' /etc/profile.d/*.sh /etc
 			Fix: `kv_set /etc/login.defs UMASK "$P_umask_default" '		'
 for _f in /etc/profile /etc/profile.d/*.sh /etc/bash.bashrc; do [ -f "$_f" ] && sed -i -E "s/^([[:space:]]*umask[[:space:]]+)[0-7]+/\1$P_umask_default/" "$_f"; done
 printf '# Written by packer-plugin-hardening.\numask %s\n' "$P_umask_default" >/etc/profile.d/50-hardening-umask.sh
+if [ -f /etc/bash.bashrc ] && ! grep -Eq '^[[:space:]]*umask[[:space:]]' /etc/bash.bashrc; then printf 'umask %s\n' "$P_umask_default" >>/etc/bash.bashrc; fi
 chmod 0644 /etc/profile.d/50-hardening-umask.sh`,
 			Pass: "login.defs UMASK and every umask in the profile files 027 or stricter, with one set in /etc/profile.d",
 		},
@@ -587,7 +591,14 @@ s5_sshd_none_of() {
 	for _w in $2; do
 		case ",$_v," in *",$_w,"*) h_say "weak: $_w"; _rc=1 ;; esac
 	done
-	return $_rc
+	[ $_rc = 0 ] && s5_sshd_explicit "$1"
+}
+
+# s5_sshd_explicit KEY: KEY is set in sshd_config or a drop-in, so the value
+# does not depend on the OpenSSH version's default.
+s5_sshd_explicit() {
+	grep -Eqis "^[[:space:]]*$1[[:space:]]" /etc/ssh/sshd_config /etc/ssh/sshd_config.d/*.conf && return 0
+	h_say "$1 is only sshd's built-in default; it will be set explicitly"; return 1
 }
 
 # s5_sudo_defaults: the active Defaults lines of sudoers and its drop-ins.
@@ -628,17 +639,18 @@ s5_pwq_cmp() {
 	[ "$_v" -"$2" "$3" ] && [ "$_v" -gt 0 ]
 }
 
-# s5_pwq_set KEY VALUE: set KEY in our pwquality drop-in (no "= VALUE" when empty).
+# s5_pwq_set KEY VALUE: set KEY in /etc/security/pwquality.conf (no
+# "= VALUE" when empty), where administrators and scanners look first.
 s5_pwq_set() {
-	_f=/etc/security/pwquality.conf.d/50-hardening.conf
-	mkdir -p /etc/security/pwquality.conf.d
-	[ -f "$_f" ] || printf '# Written by packer-plugin-hardening.\n' >"$_f"
-	grep -Ev "^[[:space:]]*$1([[:space:]=]|\$)" "$_f" >"$_f.tmp" || true
-	if [ -n "$2" ]; then printf '%s = %s\n' "$1" "$2" >>"$_f.tmp"; else printf '%s\n' "$1" >>"$_f.tmp"; fi
-	chmod 0644 "$_f.tmp" && mv "$_f.tmp" "$_f"
-	# Settings in pwquality.conf itself would win over the drop-in only if
-	# read later; they are read first, so comment out conflicting ones.
-	sed -i -E "s/^([[:space:]]*$1([[:space:]=]|\$))/# \1/" /etc/security/pwquality.conf 2>/dev/null || true
+	_f=/etc/security/pwquality.conf
+	[ -f "$_f" ] || : >"$_f"
+	grep -Ev "^[[:space:]]*$1([[:space:]=]|\$)" "$_f" >"$H_WORK/pwq" || true
+	if [ -n "$2" ]; then printf '%s = %s\n' "$1" "$2" >>"$H_WORK/pwq"; else printf '%s\n' "$1" >>"$H_WORK/pwq"; fi
+	cat "$H_WORK/pwq" >"$_f"
+	# A drop-in read later would win: take the key out of them.
+	for _d in /etc/security/pwquality.conf.d/*.conf; do
+		[ -f "$_d" ] && sed -i -E "s/^([[:space:]]*$1([[:space:]=]|\$))/# \1/" "$_d"
+	done
 	h_say "pwquality $1 ${2:+= $2} in $_f"
 }
 
