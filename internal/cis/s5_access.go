@@ -301,7 +301,7 @@ for _s in auth account password session; do
 	if grep -Eq '^[^#]*pam_unix\.so' /etc/pam.d/common-$_s 2>/dev/null; then h_say "common-$_s: pam_unix"; else h_say "common-$_s: no pam_unix"; _rc=1; fi
 done
 return $_rc`,
-			Fix:  "s5_pam_update unix",
+			Fix:  `if [ -f /usr/share/pam-configs/hardening-unix ]; then s5_pam_update hardening-unix; else s5_pam_update unix; fi`,
 			Pass: "pam_unix.so in common-auth, -account, -password and -session",
 		},
 		{
@@ -396,14 +396,14 @@ h_say "pam_pwhistory remember = ${_v:-unset}"; [ -n "$_v" ] && [ "$_v" -ge "$P_p
 			Rule: "pam_unix_no_nullok", Title: "pam_unix refuses empty passwords (no nullok)", CIS: all3("5.3.3.4.1", "s1w1"),
 			Check: `_n=$(grep -lEs '^[^#]*pam_unix\.so.*nullok' /etc/pam.d/common-* | tr '\n' ' ')
 [ -z "$_n" ] && { h_say 'no nullok on pam_unix lines'; return 0; }; h_say "nullok in: $_n"; return 1`,
-			Fix:  "s5_unix_profile_drop nullok",
+			Fix:  "s5_unix_profile_drop",
 			Pass: "no nullok on pam_unix lines",
 		},
 		{
 			Rule: "pam_unix_no_remember", Title: "pam_unix keeps no password history (pam_pwhistory does)", CIS: all3("5.3.3.4.2", "s1w1"),
 			Check: `_n=$(grep -lEs '^[^#]*pam_unix\.so.*remember=' /etc/pam.d/common-* | tr '\n' ' ')
 [ -z "$_n" ] && { h_say 'no remember= on pam_unix lines'; return 0; }; h_say "remember= in: $_n"; return 1`,
-			Fix:  "s5_unix_profile_drop 'remember=[0-9]*'",
+			Fix:  "s5_unix_profile_drop",
 			Pass: "no remember= on pam_unix lines",
 		},
 		{
@@ -692,12 +692,19 @@ s5_pam_update() {
 	DEBIAN_FRONTEND=noninteractive pam-auth-update --enable "$@" && h_say "pam-auth-update --enable $*"
 }
 
-# s5_unix_profile_drop REGEX: remove an option from pam_unix's profile and
-# rebuild the stacks (a package update of libpam-runtime restores it).
+# s5_unix_profile_drop: use hardening-unix, a copy of the distribution's
+# unix pam-auth-update profile without nullok and remember=, in place of
+# unix, so a libpam-runtime update cannot bring them back.
 s5_unix_profile_drop() {
-	sed -i -E "s/[[:space:]]+$1([[:space:]]|\$)/\1/g" /usr/share/pam-configs/unix
-	DEBIAN_FRONTEND=noninteractive pam-auth-update --enable unix
-	h_say "removed $1 from /usr/share/pam-configs/unix"
+	_src=/usr/share/pam-configs/unix
+	[ -f "$_src" ] || { h_say "no $_src"; return 1; }
+	awk '/^Name:/ { print "Name: Unix authentication without nullok (packer-plugin-hardening)"; next }
+		/pam_unix\.so/ { gsub(/[ \t]+nullok[a-z_]*/, ""); gsub(/[ \t]+remember=[0-9]*/, "") }
+		{ print }' "$_src" >/usr/share/pam-configs/hardening-unix
+	chmod 0644 /usr/share/pam-configs/hardening-unix
+	DEBIAN_FRONTEND=noninteractive pam-auth-update --enable hardening-unix
+	DEBIAN_FRONTEND=noninteractive pam-auth-update --disable unix
+	h_say 'pam-auth-update: hardening-unix (no nullok, no remember=) in place of unix'
 }
 
 # s5_logindefs_between KEY MIN MAX
