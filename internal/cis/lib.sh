@@ -257,10 +257,15 @@ sshd_args() {
 	fi
 }
 
-# sshd_effective: sshd -T output (lower-case keys) for a typical connection.
+# sshd_effective: sshd -T output (lower-case keys) for a typical connection,
+# computed once until sshd_set changes the configuration.
 sshd_effective() {
-	# shellcheck disable=SC2046
-	sshd -T $(sshd_args) -C user=root,host=localhost,addr=127.0.0.1 2>&1
+	if ! [ -s "$H_WORK/sshd-T" ]; then
+		# shellcheck disable=SC2046
+		sshd -T $(sshd_args) -C user=root,host=localhost,addr=127.0.0.1 >"$H_WORK/sshd-T.tmp" 2>&1
+		mv "$H_WORK/sshd-T.tmp" "$H_WORK/sshd-T"
+	fi
+	cat "$H_WORK/sshd-T"
 }
 
 # sshd_value KEY: the effective value of KEY (lower-case) as sshd sees it.
@@ -294,6 +299,7 @@ sshd_set() {
 	mkdir -p /etc/ssh/sshd_config.d
 	sshd_ensure_include
 	[ -f "$H_SSHD_DROPIN" ] || printf '# Written by packer-plugin-hardening. Sorted before cloud-init so these win.\n' >"$H_SSHD_DROPIN"
+	rm -f "$H_WORK/sshd-T"
 	cp -p "$H_SSHD_DROPIN" "$H_WORK/sshd-dropin.bak"
 	grep -vi "^[[:space:]]*$1[[:space:]]" "$H_SSHD_DROPIN" >"$H_SSHD_DROPIN.tmp" || true
 	printf '%s %s\n' "$1" "$2" >>"$H_SSHD_DROPIN.tmp"
@@ -315,6 +321,7 @@ sshd_set() {
 		h_say "sshd -t rejected '$1 $2', restored the previous drop-in: $_err"
 		return 1
 	fi
+	rm -f "$H_WORK/sshd-T"
 	h_say "set $1 $2 in $H_SSHD_DROPIN (sshd -t passed; applies when sshd next starts)"
 }
 
