@@ -15,7 +15,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"syscall"
@@ -23,18 +22,16 @@ import (
 	"time"
 
 	"archive/tar"
+
+	"github.com/imagesmith/packer-plugin-hardening/internal/e2e"
 )
 
 var (
-	pluginOnce sync.Once
-	pluginDir  string
-	pluginErr  error
-
 	baseOnce    sync.Once
 	baseTarball string
 	baseErr     error
 
-	// tempDirs outlive single tests (plugin, shared base tarball); TestMain
+	// tempDirs outlive single tests (the shared base tarball); TestMain
 	// removes them.
 	tempDirs []string
 )
@@ -47,48 +44,13 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+// requireE2E skips unless e2e tests are enabled, installs this plugin into
+// the shared private plugin directory and returns the packer binary.
 func requireE2E(t *testing.T) string {
 	t.Helper()
-	if os.Getenv("HARDENING_E2E") == "" && os.Getenv("PACKER_ACC") == "" {
-		t.Skip("end-to-end test: set HARDENING_E2E=1 (make test does)")
-	}
-	if runtime.GOOS != "linux" || os.Geteuid() != 0 {
-		t.Fatal("end-to-end tests need Linux and root")
-	}
-	packer, err := exec.LookPath("packer")
-	if err != nil {
-		cache, _ := os.UserCacheDir()
-		packer = filepath.Join(cache, "packer-plugin-hardening", "bin", "packer")
-		if _, err := os.Stat(packer); err != nil {
-			t.Fatal("packer not found on PATH or in the tools cache: run scripts/tools.sh")
-		}
-	}
-	pluginOnce.Do(func() { pluginDir, pluginErr = installPlugin(packer) })
-	if pluginErr != nil {
-		t.Fatal(pluginErr)
-	}
+	packer := e2e.Packer(t)
+	e2e.PluginDir(t)
 	return packer
-}
-
-// installPlugin builds this module's plugin binary and installs it into a
-// private plugin directory, as a user would with `packer plugins install`.
-func installPlugin(packer string) (string, error) {
-	dir, err := os.MkdirTemp("", "hardening-e2e-plugins-")
-	tempDirs = append(tempDirs, dir)
-	if err != nil {
-		return "", err
-	}
-	bin := filepath.Join(dir, "packer-plugin-hardening")
-	build := exec.Command("go", "build", "-o", bin, "../..")
-	if out, err := build.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("build plugin: %v\n%s", err, out)
-	}
-	install := exec.Command(packer, "plugins", "install", "--path", bin, "github.com/imagesmith/hardening")
-	install.Env = append(os.Environ(), "PACKER_PLUGIN_PATH="+filepath.Join(dir, "plugins"))
-	if out, err := install.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("install plugin: %v\n%s", err, out)
-	}
-	return filepath.Join(dir, "plugins"), nil
 }
 
 // packerBuild writes template into a fresh directory and returns a command
@@ -101,7 +63,7 @@ func packerBuild(t *testing.T, packer, template string) (*exec.Cmd, *bytes.Buffe
 	}
 	cmd := exec.Command(packer, "build", "-color=false", ".")
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "PACKER_PLUGIN_PATH="+pluginDir, "CHECKPOINT_DISABLE=1", "PACKER_LOG=")
+	cmd.Env = append(os.Environ(), "PACKER_PLUGIN_PATH="+e2e.PluginDir(t), "CHECKPOINT_DISABLE=1", "PACKER_LOG=")
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	return cmd, &out
@@ -158,15 +120,7 @@ func assertNoLeftovers(t *testing.T, tmp string) {
 
 // unmountBelow detaches anything a failed test left mounted below dir, so the
 // test's temporary-directory cleanup never deletes through a mount.
-func unmountBelow(dir string) {
-	mountinfo, _ := os.ReadFile("/proc/self/mountinfo")
-	lines := strings.Split(string(mountinfo), "\n")
-	for i := len(lines) - 1; i >= 0; i-- {
-		if f := strings.Fields(lines[i]); len(f) > 4 && strings.HasPrefix(f[4], dir) {
-			_ = syscall.Unmount(f[4], syscall.MNT_DETACH)
-		}
-	}
-}
+func unmountBelow(dir string) { _ = e2e.Release(dir) }
 
 func sha256File(t *testing.T, path string) string {
 	t.Helper()
