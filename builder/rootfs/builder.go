@@ -22,7 +22,7 @@ type Builder struct {
 }
 
 // generatedVars are the names provisioners can read with build.<name>.
-var generatedVars = []string{"RootfsPath", "SourceDateEpoch", "OutputDirectory"}
+var generatedVars = []string{"RootfsPath", "SourceDateEpoch", "OutputDirectory", "TemporaryFiles"}
 
 func (b *Builder) ConfigSpec() hcldec.ObjectSpec { return b.config.FlatMapstructure().HCL2Spec() }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"strings"
 	"sync"
 
 	"github.com/hashicorp/packer-plugin-sdk/multistep"
@@ -79,6 +80,16 @@ func (s *stepMountPseudoFS) Run(_ context.Context, state multistep.StateBag) mul
 	gd.Put("SourceDateEpoch", envValue(s.Env, "SOURCE_DATE_EPOCH"))
 	cfg := state.Get("config").(*Config)
 	gd.Put("OutputDirectory", cfg.OutputDirectory)
+	// Provisioners that inventory the image (hardening-finalize) leave these
+	// out: they are restored before export.
+	var names []string
+	for _, t := range temps {
+		names = append(names, "/"+t.name)
+		if t.backup != "" {
+			names = append(names, "/"+t.backup)
+		}
+	}
+	gd.Put("TemporaryFiles", strings.Join(names, "\n"))
 	return multistep.ActionContinue
 }
 

@@ -62,7 +62,7 @@ func (r *Runner) Run(ctx context.Context, s Script) (*Outcome, error) {
 		return nil, fmt.Errorf("script name %q: want a plain file name", s.Name)
 	}
 	scriptPath := path.Join(r.RemoteFolder, s.Name+".sh")
-	resultsPath := path.Join(r.RemoteFolder, s.Name+".jsonl")
+	resultsPath := path.Join(r.RemoteFolder, s.Name+".out")
 	out := &Outcome{}
 	start := time.Now()
 	defer func() { out.Duration = time.Since(start) }()

@@ -15,12 +15,8 @@ import (
 	"github.com/hashicorp/packer-plugin-sdk/template/interpolate"
 
 	"github.com/imagesmith/packer-plugin-hardening/internal/cis"
+	"github.com/imagesmith/packer-plugin-hardening/internal/guest"
 )
-
-// DefaultExecuteCommand runs the script as root: directly when the user is
-// root, otherwise through sudo ({{.Sudo}} is `sudo -n`, or `sudo -S -p ”`
-// with the password on standard input when sudo_password is set).
-const DefaultExecuteCommand = `if [ "$(id -u)" -eq 0 ]; then sh '{{.Path}}' '{{.Results}}'; else {{.Sudo}} sh '{{.Path}}' '{{.Results}}'; fi`
 
 // Skip waives one control: it is still checked and its real result recorded
 // beside the waiver, but never remediated and never fails the build.
@@ -40,6 +36,7 @@ type Skip struct {
 // Config is the configuration of the hardening provisioner.
 type Config struct {
 	common.PackerConfig `mapstructure:",squash"`
+	guest.ExecConfig    `mapstructure:",squash"`
 
 	// The CIS profile to apply: `cis_level1_server` (default),
 	// `cis_level2_server`, `cis_level1_workstation` or
@@ -64,19 +61,6 @@ type Config struct {
 	// `profile` (every control of the profile and the includes) or `none`
 	// (report only).
 	FailOn string `mapstructure:"fail_on" required:"false"`
-	// The guest folder the script and its results are uploaded to and read
-	// from. The script runs with `sh`, so the folder need not allow exec.
-	// Defaults to `/var/tmp`.
-	RemoteFolder string `mapstructure:"remote_folder" required:"false"`
-	// The command that runs the script as root. Defaults to running it with
-	// `sh` directly as root, or through `{{.Sudo}}` otherwise. Available:
-	// `{{.Path}}` (the script), `{{.Results}}` (its results file, the
-	// script's one argument) and `{{.Sudo}}`.
-	ExecuteCommand string `mapstructure:"execute_command" required:"false"`
-	// The build user's sudo password, for users whose sudo asks for one. It
-	// is sent on standard input, never on a command line, and never written
-	// to logs or evidence.
-	SudoPassword string `mapstructure:"sudo_password" required:"false"`
 	// Where the evidence is written on the machine running Packer: the
 	// results (JSON and JUnit XML) and the exact script go to
 	// `<evidence_dir>/<build name>/`. Defaults to `evidence`. The
@@ -108,20 +92,11 @@ func (c *Config) Prepare(now time.Time, raws ...interface{}) (*cis.Plan, error) 
 	if err != nil {
 		return nil, err
 	}
-	if c.SudoPassword != "" {
-		packersdk.LogSecretFilter.Set(c.SudoPassword)
-	}
 	if c.Profile == "" {
 		c.Profile = "cis_level1_server"
 	}
 	if c.FailOn == "" {
 		c.FailOn = cis.FailOnLevel1
-	}
-	if c.RemoteFolder == "" {
-		c.RemoteFolder = "/var/tmp"
-	}
-	if c.ExecuteCommand == "" {
-		c.ExecuteCommand = DefaultExecuteCommand
 	}
 	if c.EvidenceDir == "" {
 		c.EvidenceDir = "evidence"
@@ -146,11 +121,8 @@ func (c *Config) Prepare(now time.Time, raws ...interface{}) (*cis.Plan, error) 
 	default:
 		add(fmt.Errorf("fail_on: %q is not accepted; use level1, profile or none", c.FailOn))
 	}
-	if !strings.HasPrefix(c.RemoteFolder, "/") || strings.ContainsAny(c.RemoteFolder, "'\n") {
-		add(fmt.Errorf("remote_folder: %q must be an absolute guest path without quotes", c.RemoteFolder))
-	}
-	if !strings.Contains(c.ExecuteCommand, "{{.Path}}") || !strings.Contains(c.ExecuteCommand, "{{.Results}}") {
-		add(fmt.Errorf("execute_command: %q must use {{.Path}} and {{.Results}}", c.ExecuteCommand))
+	for _, err := range c.ExecConfig.Prepare() {
+		add(err)
 	}
 	waivers := make([]cis.Waiver, 0, len(c.Skip))
 	for i, s := range c.Skip {

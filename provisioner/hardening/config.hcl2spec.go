@@ -18,15 +18,15 @@ type FlatConfig struct {
 	PackerOnError       *string           `mapstructure:"packer_on_error" cty:"packer_on_error" hcl:"packer_on_error"`
 	PackerUserVars      map[string]string `mapstructure:"packer_user_variables" cty:"packer_user_variables" hcl:"packer_user_variables"`
 	PackerSensitiveVars []string          `mapstructure:"packer_sensitive_variables" cty:"packer_sensitive_variables" hcl:"packer_sensitive_variables"`
+	RemoteFolder        *string           `mapstructure:"remote_folder" required:"false" cty:"remote_folder" hcl:"remote_folder"`
+	ExecuteCommand      *string           `mapstructure:"execute_command" required:"false" cty:"execute_command" hcl:"execute_command"`
+	SudoPassword        *string           `mapstructure:"sudo_password" required:"false" cty:"sudo_password" hcl:"sudo_password"`
 	Profile             *string           `mapstructure:"profile" required:"false" cty:"profile" hcl:"profile"`
 	Skip                []FlatSkip        `mapstructure:"skip" required:"false" cty:"skip" hcl:"skip"`
 	Include             []string          `mapstructure:"include" required:"false" cty:"include" hcl:"include"`
 	Parameters          map[string]string `mapstructure:"parameters" required:"false" cty:"parameters" hcl:"parameters"`
 	AuditOnly           *bool             `mapstructure:"audit_only" required:"false" cty:"audit_only" hcl:"audit_only"`
 	FailOn              *string           `mapstructure:"fail_on" required:"false" cty:"fail_on" hcl:"fail_on"`
-	RemoteFolder        *string           `mapstructure:"remote_folder" required:"false" cty:"remote_folder" hcl:"remote_folder"`
-	ExecuteCommand      *string           `mapstructure:"execute_command" required:"false" cty:"execute_command" hcl:"execute_command"`
-	SudoPassword        *string           `mapstructure:"sudo_password" required:"false" cty:"sudo_password" hcl:"sudo_password"`
 	EvidenceDir         *string           `mapstructure:"evidence_dir" required:"false" cty:"evidence_dir" hcl:"evidence_dir"`
 	WaitForCloudInit    *bool             `mapstructure:"wait_for_cloud_init" required:"false" cty:"wait_for_cloud_init" hcl:"wait_for_cloud_init"`
 	Cloud               *string           `mapstructure:"cloud" required:"false" cty:"cloud" hcl:"cloud"`
@@ -52,15 +52,15 @@ func (*FlatConfig) HCL2Spec() map[string]hcldec.Spec {
 		"packer_on_error":            &hcldec.AttrSpec{Name: "packer_on_error", Type: cty.String, Required: false},
 		"packer_user_variables":      &hcldec.AttrSpec{Name: "packer_user_variables", Type: cty.Map(cty.String), Required: false},
 		"packer_sensitive_variables": &hcldec.AttrSpec{Name: "packer_sensitive_variables", Type: cty.List(cty.String), Required: false},
+		"remote_folder":              &hcldec.AttrSpec{Name: "remote_folder", Type: cty.String, Required: false},
+		"execute_command":            &hcldec.AttrSpec{Name: "execute_command", Type: cty.String, Required: false},
+		"sudo_password":              &hcldec.AttrSpec{Name: "sudo_password", Type: cty.String, Required: false},
 		"profile":                    &hcldec.AttrSpec{Name: "profile", Type: cty.String, Required: false},
 		"skip":                       &hcldec.BlockListSpec{TypeName: "skip", Nested: hcldec.ObjectSpec((*FlatSkip)(nil).HCL2Spec())},
 		"include":                    &hcldec.AttrSpec{Name: "include", Type: cty.List(cty.String), Required: false},
 		"parameters":                 &hcldec.AttrSpec{Name: "parameters", Type: cty.Map(cty.String), Required: false},
 		"audit_only":                 &hcldec.AttrSpec{Name: "audit_only", Type: cty.Bool, Required: false},
 		"fail_on":                    &hcldec.AttrSpec{Name: "fail_on", Type: cty.String, Required: false},
-		"remote_folder":              &hcldec.AttrSpec{Name: "remote_folder", Type: cty.String, Required: false},
-		"execute_command":            &hcldec.AttrSpec{Name: "execute_command", Type: cty.String, Required: false},
-		"sudo_password":              &hcldec.AttrSpec{Name: "sudo_password", Type: cty.String, Required: false},
 		"evidence_dir":               &hcldec.AttrSpec{Name: "evidence_dir", Type: cty.String, Required: false},
 		"wait_for_cloud_init":        &hcldec.AttrSpec{Name: "wait_for_cloud_init", Type: cty.Bool, Required: false},
 		"cloud":                      &hcldec.AttrSpec{Name: "cloud", Type: cty.String, Required: false},

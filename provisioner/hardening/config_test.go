@@ -1,6 +1,7 @@
 package hardening
 
 import (
+	"github.com/imagesmith/packer-plugin-hardening/internal/guest"
 	"strings"
 	"testing"
 	"time"
@@ -15,7 +16,7 @@ func TestPrepareDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.Profile != "cis_level1_server" || c.FailOn != "level1" || c.RemoteFolder != "/var/tmp" ||
-		c.EvidenceDir != "evidence" || !*c.WaitForCloudInit || c.Cloud != "auto" || c.ExecuteCommand != DefaultExecuteCommand {
+		c.EvidenceDir != "evidence" || !*c.WaitForCloudInit || c.Cloud != "auto" || c.ExecuteCommand != guest.DefaultExecuteCommand {
 		t.Errorf("defaults: %+v", c)
 	}
 	if len(plan.Controls) != 3 {

@@ -3,8 +3,6 @@ package hardening
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -15,7 +13,6 @@ import (
 
 	"github.com/hashicorp/hcl/v2/hcldec"
 	packersdk "github.com/hashicorp/packer-plugin-sdk/packer"
-	"github.com/hashicorp/packer-plugin-sdk/template/interpolate"
 
 	"github.com/imagesmith/packer-plugin-hardening/internal/cis"
 	"github.com/imagesmith/packer-plugin-hardening/internal/evidence"
@@ -43,10 +40,6 @@ func (p *Provisioner) Prepare(raws ...interface{}) error {
 	return nil
 }
 
-type commandData struct {
-	Path, Results, Sudo string
-}
-
 func (p *Provisioner) Provision(ctx context.Context, ui packersdk.Ui, comm packersdk.Communicator, _ map[string]interface{}) error {
 	cat, err := cis.Load()
 	if err != nil {
@@ -56,36 +49,20 @@ func (p *Provisioner) Provision(ctx context.Context, ui packersdk.Ui, comm packe
 		ui.Say(fmt.Sprintf("The waiver for %s expired on %s: the control is enforced again.", w.Rule, w.Expires.Format("2006-01-02")))
 	}
 	script := cis.Script(cat, p.plan)
-	sudo, stdin := "sudo -n", ""
-	if p.config.SudoPassword != "" {
-		sudo, stdin = "sudo -S -p ''", p.config.SudoPassword+"\n"
-	}
 	var renderErr error
-	runner := &guest.Runner{
-		Comm:         comm,
-		RemoteFolder: p.config.RemoteFolder,
-		Stdin:        stdin,
-		MaxResults:   cis.MaxOutputBytes,
-		Progress:     func(l string) { ui.Message(l) },
-		Command: func(path, results string) string {
-			p.config.ctx.Data = &commandData{Path: path, Results: results, Sudo: sudo}
-			cmd, err := interpolate.Render(p.config.ExecuteCommand, &p.config.ctx)
-			renderErr = err
-			return cmd
-		},
-	}
+	runner := p.config.ExecConfig.Runner(comm, &p.config.ctx, cis.MaxOutputBytes, func(l string) { ui.Message(l) }, &renderErr)
 	mode := "Auditing and remediating"
 	if p.config.AuditOnly {
 		mode = "Auditing"
 	}
 	ui.Say(fmt.Sprintf("%s the guest against %s (one script, %d bytes)...", mode, p.config.Profile, len(script)))
 	start := time.Now()
-	out, runErr := runner.Run(ctx, guest.Script{Name: "packer-hardening-" + randomHex(), Body: script})
+	out, runErr := runner.Run(ctx, guest.Script{Name: guest.ScriptName("packer-hardening-"), Body: script})
 	if renderErr != nil {
 		return fmt.Errorf("execute_command: %w", renderErr)
 	}
 	if runErr != nil {
-		return explainRunError(runErr, out)
+		return guest.ExplainRunError(runErr, out, "hardening")
 	}
 	run, err := cis.Parse(bytes.NewReader(out.Results), p.plan)
 	if err != nil {
@@ -105,14 +82,6 @@ func (p *Provisioner) Provision(ctx context.Context, ui packersdk.Ui, comm packe
 			len(res.Summary.Failing), p.config.FailOn, listSome(res.Summary.Failing, 15))
 	}
 	return nil
-}
-
-// explainRunError turns the usual reasons a script cannot run into advice.
-func explainRunError(err error, out *guest.Outcome) error {
-	if out != nil && out.Results == nil && strings.Contains(out.Stderr, "sudo") {
-		return fmt.Errorf("the build user cannot run the hardening script as root (sudo said: %s): give the user passwordless sudo, set sudo_password, or connect as root", lastLine(out.Stderr))
-	}
-	return err
 }
 
 func (p *Provisioner) results(run *cis.Run, out *guest.Outcome, wall time.Duration) *evidence.CISResults {
@@ -182,22 +151,11 @@ func (p *Provisioner) report(ui packersdk.Ui, res *evidence.CISResults, run *cis
 	ui.Message("evidence: " + path)
 }
 
-func randomHex() string {
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
-}
-
 func listSome(s []string, n int) string {
 	if len(s) > n {
 		return strings.Join(s[:n], ", ") + fmt.Sprintf(" and %d more", len(s)-n)
 	}
 	return strings.Join(s, ", ")
-}
-
-func lastLine(s string) string {
-	lines := strings.Split(strings.TrimSpace(s), "\n")
-	return strings.TrimSpace(lines[len(lines)-1])
 }
 
 func firstLine(s string) string {
