@@ -3,9 +3,11 @@ module github.com/imagesmith/packer-plugin-hardening
 go 1.26.0
 
 require (
+	github.com/CycloneDX/cyclonedx-go v0.9.2
 	github.com/hashicorp/hcl/v2 v2.24.0
 	github.com/hashicorp/packer-plugin-sdk v0.6.10
 	github.com/klauspost/compress v1.11.2
+	github.com/santhosh-tekuri/jsonschema/v6 v6.0.2
 )
 
 require (

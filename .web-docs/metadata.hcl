@@ -14,4 +14,9 @@ integration {
     name = "hardening"
     slug = "hardening"
   }
+  component {
+    type = "provisioner"
+    name = "hardening-finalize"
+    slug = "finalize"
+  }
 }

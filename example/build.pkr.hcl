@@ -1,6 +1,8 @@
 # The demo: bootstrap Debian 12 (bookworm) with an SSH server on this machine,
 # harden it to CIS Level 1 Server in a chroot with the hardening provisioner,
-# and export a reproducible tarball plus the per-control evidence. Run it with
+# seal it for capture and record its SBOMs and filesystem manifest with the
+# hardening-finalize provisioner, and export a reproducible tarball plus the
+# evidence. Run it with
 # `make demo` (as root on Linux).
 packer {
   required_plugins {
@@ -20,7 +22,7 @@ variable "output_directory" {
 variable "evidence_dir" {
   type        = string
   default     = "evidence"
-  description = "Where the hardening evidence (results JSON, JUnit XML, the script that ran) is written."
+  description = "Where the evidence (CIS results, JUnit XML, SBOMs, filesystem manifest, the scripts that ran) is written."
 }
 
 variable "source_date_epoch" {
@@ -44,6 +46,11 @@ build {
 
   provisioner "hardening" {
     profile      = "cis_level1_server"
+    evidence_dir = var.evidence_dir
+  }
+
+  # Last: cleanup for capture, leftover-secret scan, SBOMs and manifest.
+  provisioner "hardening-finalize" {
     evidence_dir = var.evidence_dir
   }
 }

@@ -15,5 +15,6 @@ echo
 echo "Demo finished in $(( $(date +%s) - start ))s. Output:"
 ls -l "$out"
 echo "Verify the checksum with: (cd $out && sha256sum -c rootfs.tar.sha256)"
-echo "Hardening evidence (per-control results, JUnit XML, the exact script):"
+echo "Evidence: CIS results (JSON, JUnit XML), SBOMs (CycloneDX, SPDX), filesystem manifest, the exact scripts:"
 ls -l "$evidence/debian12"
+echo "Manifest digest (the image's content digest): $(sed -n 's/.*"digest": "\(sha256:[0-9a-f]*\)".*/\1/p' "$evidence/debian12/finalize-results.json")"

@@ -13,6 +13,8 @@ H_SELF=$0
 H_WORK=$H_OUT.d
 rm -rf "$H_WORK" && mkdir -m 700 "$H_WORK" || { echo "hardening-finalize: cannot create $H_WORK" >&2; exit 3; }
 : > "$H_OUT" || exit 3
+# Through sudo, the results belong to the build user, who downloads them.
+[ -n "${SUDO_UID:-}" ] && chown "$SUDO_UID:${SUDO_GID:-$SUDO_UID}" "$H_OUT" 2>/dev/null
 trap 'rm -rf "$H_WORK"' EXIT
 trap 'exit 143' HUP INT TERM
 : > "$H_WORK/events"
@@ -300,13 +302,13 @@ while IFS= read -r _h; do
 	h_has "$_h/.my.cnf" '^[[:space:]]*password' && h_found token-file "$_h/.my.cnf"
 	h_has "$_h/.terraform.d/credentials.tfrc.json" && h_found token-file "$_h/.terraform.d/credentials.tfrc.json"
 	# World-readable files others can reach: every directory on the way
-	# lets others in. Files as shipped in /etc/skel, public keys and
-	# authorized_keys are expected.
+	# lets others in. Empty files, files as shipped in /etc/skel, public
+	# keys and authorized_keys are expected.
 	case "$(stat -c %A "$_h" 2>/dev/null)" in
 	?????????x | ?????????t) ;;
 	*) continue ;;
 	esac
-	H_HOME=$_h find "$_h" -mindepth 1 -type d ! -perm -0001 -prune -o -type f -perm -0004 \
+	H_HOME=$_h find "$_h" -mindepth 1 -type d ! -perm -0001 -prune -o -type f -perm -0004 ! -empty \
 		! -name '*.pub' ! -name authorized_keys ! -name authorized_keys2 ! -name known_hosts -print0 2>/dev/null |
 		H_HOME=$_h xargs -0 -r sh -c 'for f; do r=${f#"$H_HOME"/}; [ -e "/etc/skel/$r" ] || printf "world-readable-home\t%s\0" "$f"; done' sh \
 			>> "$H_WORK/secrets"
