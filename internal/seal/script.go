@@ -15,7 +15,7 @@ import (
 var body string
 
 // Steps are the cleanup steps, in the order the script runs them.
-var Steps = []string{"build_key", "host_keys", "machine_id", "shell_history", "package_cache", "logs", "cloud_init"}
+var Steps = []string{"build_key", "host_keys", "machine_id", "shell_history", "package_cache", "logs", "cloud_init", "backup_files", "temp_files"}
 
 // Options configure one script.
 type Options struct {

@@ -234,8 +234,42 @@ c_cloud_init() {
 	h_event cleanup cloud_init done "removed the cloud-init instance state under /var/lib/cloud ($_why)"
 }
 
+c_backup_files() {
+	# Backups of the account databases keep old password hashes; the -old
+	# files and ldconfig's cache are build noise.
+	_n=0
+	for _f in /etc/passwd- /etc/group- /etc/shadow- /etc/gshadow- /etc/subuid- /etc/subgid- \
+		/var/cache/debconf/config.dat-old /var/cache/debconf/templates.dat-old /var/cache/debconf/passwords.dat-old \
+		/var/lib/dpkg/status-old /var/lib/dpkg/diversions-old /var/lib/dpkg/statoverride-old /var/cache/ldconfig/aux-cache; do
+		if [ -f "$_f" ] || [ -L "$_f" ]; then
+			rm -f "$_f" && _n=$((_n + 1))
+		fi
+	done
+	if [ "$_n" -gt 0 ]; then
+		h_event cleanup backup_files done "removed $_n backup files (account database backups, -old files, ldconfig cache)"
+	else
+		h_event cleanup backup_files clean "no backup files"
+	fi
+}
+
+c_temp_files() {
+	# Everything in /tmp and /var/tmp but this run's own files and the
+	# private directories of running services.
+	_n=0
+	for _d in /tmp /var/tmp; do
+		[ -d "$_d" ] && [ ! -L "$_d" ] || continue
+		_n=$((_n + $(find "$_d" -mindepth 1 -maxdepth 1 ! -path "$H_SELF" ! -path "$H_OUT" ! -path "$H_WORK" \
+			! -name 'systemd-private-*' -print -exec rm -rf {} + | wc -l)))
+	done
+	if [ "$_n" -gt 0 ]; then
+		h_event cleanup temp_files done "removed $_n entries from /tmp and /var/tmp"
+	else
+		h_event cleanup temp_files clean "/tmp and /var/tmp hold nothing but this run's files"
+	fi
+}
+
 H_T=$(h_clock)
-for _s in build_key host_keys machine_id shell_history package_cache logs cloud_init; do
+for _s in build_key host_keys machine_id shell_history package_cache logs cloud_init backup_files temp_files; do
 	if h_step_on "$_s"; then
 		"c_$_s"
 	else

@@ -110,6 +110,8 @@ func TestScriptInCloudlikeRootfs(t *testing.T) {
 	plant(t, root, "var/lib/apt/lists/deb.debian.org_debian_dists_bookworm_InRelease", "lists\n", 0o644)
 	plant(t, root, "var/lib/cloud/instances/i-123/boot-finished", "done\n", 0o644)
 	plant(t, root, "opt/odd name/new\nline\tand tab", "x", 0o644)
+	plant(t, root, "etc/shadow-", "root:$y$old-hash:19000:0:99999:7:::\n", 0o640)
+	plant(t, root, "var/tmp/leftover/file", "build\n", 0o644)
 	hostKeys, _ := filepath.Glob(filepath.Join(root, "etc/ssh/ssh_host_*_key"))
 	if len(hostKeys) == 0 {
 		t.Fatal("the fixture has no SSH host keys to remove")
@@ -143,7 +145,7 @@ func TestScriptInCloudlikeRootfs(t *testing.T) {
 	if left, _ := filepath.Glob(filepath.Join(root, "etc/ssh/ssh_host_*")); len(left) > 0 {
 		t.Errorf("host keys left: %v", left)
 	}
-	for _, gone := range []string{"root/.bash_history", "home/admin/.lesshst", "var/log/planted.log.1", "var/log/planted.log.2.gz",
+	for _, gone := range []string{"etc/shadow-", "var/tmp/leftover", "root/.bash_history", "home/admin/.lesshst", "var/log/planted.log.1", "var/log/planted.log.2.gz",
 		"var/lib/apt/lists/deb.debian.org_debian_dists_bookworm_InRelease", "var/lib/cloud/instances/i-123"} {
 		if _, err := os.Lstat(filepath.Join(root, gone)); err == nil {
 			t.Errorf("/%s is still there", gone)

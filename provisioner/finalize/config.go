@@ -41,8 +41,11 @@ type Config struct {
 	// (/etc/machine-id emptied, the D-Bus copy and the systemd random seed
 	// removed), `shell_history`, `package_cache` (apt, dnf, yum and apk
 	// caches and apt lists), `logs` (truncated; rotated logs and journal
-	// files removed) and `cloud_init` (`cloud-init clean --logs`, so the
-	// next boot is a first boot).
+	// files removed), `cloud_init` (`cloud-init clean --logs`, so the next
+	// boot is a first boot), `backup_files` (`/etc/shadow-` and the other
+	// account database backups, which keep old password hashes, dpkg and
+	// debconf `-old` files, ldconfig's cache) and `temp_files` (the contents
+	// of /tmp and /var/tmp, except services' private directories).
 	SkipCleanup []string `mapstructure:"skip_cleanup" required:"false"`
 	// Public keys (authorized_keys lines) to remove besides the one Packer
 	// connected with, for example a CI key baked in by an earlier step.

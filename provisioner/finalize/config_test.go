@@ -47,7 +47,7 @@ func TestPrepareReportsEveryError(t *testing.T) {
 		t.Fatal("accepted")
 	}
 	for _, want := range []string{
-		`skip_cleanup[0]: "history" is not a cleanup step; use build_key, host_keys, machine_id, shell_history, package_cache, logs, cloud_init`,
+		`skip_cleanup[0]: "history" is not a cleanup step; use build_key, host_keys, machine_id, shell_history, package_cache, logs, cloud_init, backup_files, temp_files`,
 		`remove_authorized_keys[0]: "ssh-ed25519 nope" is not a public key line`,
 		`allow_secret[0].path: "relative" must be an absolute guest path or pattern`,
 		`allow_secret[0].reason: a reason is required for "relative"`,

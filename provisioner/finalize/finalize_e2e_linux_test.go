@@ -38,6 +38,11 @@ func readFinalize(t *testing.T, dir, build string) (*evidence.FinalizeResults, s
 	if err != nil {
 		t.Fatal(err)
 	}
+	raw, err := os.ReadFile(filepath.Join(bdir, evidence.FinalizeResultsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e2e.ValidateSchema(t, "docs/schemas/finalize-results-v1.json", raw)
 	if res.RunUUID == "" || res.BuildName != build {
 		t.Errorf("stamp: run uuid %q build %q", res.RunUUID, res.BuildName)
 	}
@@ -173,6 +178,15 @@ build {
     name             = "c"
     output_directory = "%[3]s/c"
   }
+  # What package tools and provisioners leave behind.
+  provisioner "shell" {
+    inline = [
+      "cp -p /etc/shadow /etc/shadow-",
+      "cp -p /var/lib/dpkg/status /var/lib/dpkg/status-old",
+      "echo build > /var/tmp/leftover",
+      "mkdir -p /tmp/junk && echo x > /tmp/junk/file",
+    ]
+  }
   provisioner "shell" {
     only   = ["hardening-rootfs.c"]
     inline = ["sed -i '1s/^./X/' /etc/debian_version"]
@@ -186,7 +200,8 @@ build {
 	if err != nil {
 		t.Fatalf("packer build: %v\n%s", err, log)
 	}
-	for _, want := range []string{"SBOM: ", "dpkg packages on Debian GNU/Linux 12", "Filesystem manifest: ", "Leftover-secret scan: nothing found"} {
+	for _, want := range []string{"SBOM: ", "dpkg packages on Debian GNU/Linux 12", "Filesystem manifest: ", "Leftover-secret scan: nothing found",
+		"Normalised build-time noise (apt lists and caches, logs, machine-id, temporary files): 0 entries changed"} {
 		if !strings.Contains(log, want) {
 			t.Errorf("build output lacks %q", want)
 		}

@@ -37,6 +37,11 @@ func readEvidence(t *testing.T, dir, build string) *evidence.CISResults {
 	if hex.EncodeToString(sum[:]) != res.Script.SHA256 {
 		t.Error("the saved script does not match the digest in the results")
 	}
+	raw, err := os.ReadFile(filepath.Join(bdir, evidence.CISResultsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e2e.ValidateSchema(t, "docs/schemas/cis-results-v1.json", raw)
 	if _, err := os.Stat(filepath.Join(bdir, evidence.CISJUnitFile)); err != nil {
 		t.Error(err)
 	}
