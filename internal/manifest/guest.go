@@ -14,7 +14,7 @@ const ListingFormat = `%y\t%m\t%U\t%G\t%s\t%p\0%l\0`
 
 // ParseListing reads `find / ... -printf ListingFormat` output.
 func ParseListing(data []byte) ([]Entry, error) {
-	var out []Entry
+	out := make([]Entry, 0, bytes.Count(data, []byte{0})/2)
 	for n := 1; len(data) > 0; n++ {
 		rec, rest, ok := bytes.Cut(data, []byte{0})
 		if !ok {
@@ -126,9 +126,10 @@ func unescapeSum(s string) (string, error) {
 // Build joins the listing and the hashes into a sorted manifest. A regular
 // file without a hash is an error, unless vanishedOK (the hashing reported
 // files that disappeared between listing and hashing): those entries are
-// dropped and returned.
+// dropped and returned. Build reuses list's storage.
 func Build(list []Entry, hashes map[string]string, vanishedOK bool) (*Manifest, []string, error) {
-	m := &Manifest{Entries: make([]Entry, 0, len(list))}
+	// Entries are filtered in place: list is not used afterwards.
+	m := &Manifest{Entries: list[:0]}
 	var vanished []string
 	for _, e := range list {
 		if e.Type == 'f' {

@@ -91,14 +91,32 @@ func (m *Manifest) Encode() []byte {
 	var b bytes.Buffer
 	b.Grow(len(m.Entries) * 120)
 	b.WriteString(Header + "\n" + columns + "\n")
+	// Appended by hand, not with fmt: this is most of the host's work for a
+	// large image.
+	var num []byte
 	for _, e := range m.Entries {
-		size, sum := "-", "-"
-		if e.Type == 'f' {
-			size, sum = strconv.FormatInt(e.Size, 10), e.SHA256
+		b.WriteByte(e.Type)
+		b.WriteByte(' ')
+		num = strconv.AppendUint(num[:0], uint64(e.Mode), 8)
+		for i := len(num); i < 4; i++ {
+			b.WriteByte('0')
 		}
-		fmt.Fprintf(&b, "%c %04o %d %d %s %s %s", e.Type, e.Mode, e.UID, e.GID, size, sum, Escape(e.Path))
+		b.Write(num)
+		b.WriteByte(' ')
+		b.Write(strconv.AppendUint(num[:0], uint64(e.UID), 10))
+		b.WriteByte(' ')
+		b.Write(strconv.AppendUint(num[:0], uint64(e.GID), 10))
+		if e.Type == 'f' {
+			b.WriteByte(' ')
+			b.Write(strconv.AppendInt(num[:0], e.Size, 10))
+			b.WriteString(" " + e.SHA256 + " ")
+		} else {
+			b.WriteString(" - - ")
+		}
+		writeEscaped(&b, e.Path)
 		if e.Type == 'l' {
-			b.WriteString(" -> " + Escape(e.Target))
+			b.WriteString(" -> ")
+			writeEscaped(&b, e.Target)
 		}
 		b.WriteByte('\n')
 	}
@@ -113,16 +131,23 @@ func Digest(encoded []byte) string {
 
 // Escape makes a path one printable, space-free token.
 func Escape(s string) string {
-	var b strings.Builder
+	var b bytes.Buffer
+	writeEscaped(&b, s)
+	return b.String()
+}
+
+func writeEscaped(b *bytes.Buffer, s string) {
+	const hexDigits = "0123456789abcdef"
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c < 0x21 || c > 0x7e || c == '\\' {
-			fmt.Fprintf(&b, `\x%02x`, c)
+			b.WriteString(`\x`)
+			b.WriteByte(hexDigits[c>>4])
+			b.WriteByte(hexDigits[c&0xf])
 			continue
 		}
 		b.WriteByte(c)
 	}
-	return b.String()
 }
 
 // Unescape reverses Escape.
