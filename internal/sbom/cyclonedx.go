@@ -1,8 +1,9 @@
 package sbom
 
 import (
-	"encoding/json"
 	"fmt"
+	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -21,7 +22,7 @@ type cdxMetadata struct {
 	Timestamp  string         `json:"timestamp"`
 	Lifecycles []cdxLifecycle `json:"lifecycles"`
 	Tools      cdxTools       `json:"tools"`
-	Properties []cdxProperty  `json:"properties,omitempty"`
+	Properties []cdxProperty  `json:"properties"`
 }
 
 type cdxLifecycle struct {
@@ -35,6 +36,7 @@ type cdxTools struct {
 type cdxComponent struct {
 	BOMRef       string        `json:"bom-ref,omitempty"`
 	Type         string        `json:"type"`
+	Supplier     *cdxSupplier  `json:"supplier,omitempty"`
 	Publisher    string        `json:"publisher,omitempty"`
 	Name         string        `json:"name"`
 	Version      string        `json:"version,omitempty"`
@@ -45,10 +47,21 @@ type cdxComponent struct {
 	Properties   []cdxProperty `json:"properties,omitempty"`
 }
 
+type cdxSupplier struct {
+	Name    string       `json:"name"`
+	Contact []cdxContact `json:"contact,omitempty"`
+}
+
+type cdxContact struct {
+	Email string `json:"email"`
+}
+
 type cdxLicense struct {
 	License cdxLicenseChoice `json:"license"`
 }
 
+// cdxLicenseChoice has an id when the schema's SPDX enum lists it, else a
+// name.
 type cdxLicenseChoice struct {
 	ID   string `json:"id,omitempty"`
 	Name string `json:"name,omitempty"`
@@ -66,77 +79,121 @@ type cdxProperty struct {
 
 type cdxDependency struct {
 	Ref       string   `json:"ref"`
-	DependsOn []string `json:"dependsOn,omitempty"`
+	DependsOn []string `json:"dependsOn"`
 }
 
-// CycloneDX returns d as CycloneDX 1.6 JSON. The operating-system
-// component (name and version from os-release, as grype and trivy read
-// it) is the only one of its type, and depends on every package, which is
-// how trivy ties OS packages to their OS. The source package is in the
-// purl's upstream qualifier (grype) and in trivy's SrcName/SrcVersion
-// properties.
+// CycloneDX returns d as CycloneDX 1.6 JSON, indented, the same bytes for
+// equal input.
+//
+// There is exactly one component of type operating-system (trivy rejects
+// a second one, and a metadata.component would be one to syft), named by
+// osFamily and versioned by VERSION_ID, with the os-release values in
+// syft:distro:* properties for grype. Its dependencies entry lists every
+// package: that is how trivy ties OS packages to their OS. Each package's
+// source package is in its purl's upstream qualifier (grype) and in
+// trivy's aquasecurity:trivy:Src* properties.
 func CycloneDX(d Document) ([]byte, error) {
-	if d.SerialUUID == "" || d.OS.ID == "" {
-		return nil, fmt.Errorf("a CycloneDX document needs a serial UUID and an OS")
+	if err := d.check(); err != nil {
+		return nil, fmt.Errorf("CycloneDX: %w", err)
 	}
-	osRef := "os:" + d.OS.ID + "@" + d.OS.VersionID
-	osc := cdxComponent{BOMRef: osRef, Type: "operating-system", Name: d.OS.ID, Version: d.OS.VersionID, Description: d.OS.PrettyName}
-	if d.OS.HomeURL != "" {
+	osRef := "os:" + joinID(osFamily(d.OS), osVersion(d.OS))
+	osc := cdxComponent{
+		BOMRef: osRef, Type: "operating-system", Name: osFamily(d.OS), Version: osVersion(d.OS),
+		Description: prettyName(d.OS), Properties: osProperties(d.OS),
+	}
+	if webURL(d.OS.HomeURL) {
 		osc.ExternalRefs = append(osc.ExternalRefs, cdxExtRef{URL: d.OS.HomeURL, Type: "website"})
 	}
-	if d.OS.BugReportURL != "" {
+	if webURL(d.OS.BugReportURL) {
 		osc.ExternalRefs = append(osc.ExternalRefs, cdxExtRef{URL: d.OS.BugReportURL, Type: "issue-tracker"})
 	}
 	bom := cdxBOM{
-		BOMFormat: "CycloneDX", SpecVersion: "1.6", SerialNumber: "urn:uuid:" + d.SerialUUID, Version: 1,
+		BOMFormat: "CycloneDX", SpecVersion: "1.6", SerialNumber: "urn:uuid:" + strings.ToLower(d.SerialUUID), Version: 1,
 		Metadata: cdxMetadata{
 			Timestamp:  d.Created.UTC().Format(time.RFC3339),
 			Lifecycles: []cdxLifecycle{{Phase: "post-build"}},
 			Tools:      cdxTools{Components: []cdxComponent{{Type: "application", Name: d.Tool.Name, Version: d.Tool.Version}}},
-			Properties: []cdxProperty{{Name: "imagesmith:sbom:context", Value: generationContext}},
+			// CycloneDX 1.6 metadata has no description: a property says
+			// what the document lists.
+			Properties: []cdxProperty{{Name: "imagesmith:sbom:description", Value: description}},
 		},
-		Components: []cdxComponent{osc},
+	}
+	if d.Name != "" {
+		bom.Metadata.Properties = append(bom.Metadata.Properties, cdxProperty{Name: "imagesmith:sbom:name", Value: d.Name})
 	}
 	for _, k := range d.propertyKeys() {
 		bom.Metadata.Properties = append(bom.Metadata.Properties, cdxProperty{Name: "imagesmith:" + k, Value: d.Properties[k]})
 	}
-	osDep := cdxDependency{Ref: osRef, DependsOn: []string{}}
-	refs := map[string]int{}
-	for _, p := range d.sorted() {
-		purl := PURL(p, d.OS)
-		ref := purl
-		if n := refs[purl]; n > 0 {
-			ref = fmt.Sprintf("%s#%d", purl, n)
-		}
-		refs[purl]++
-		c := cdxComponent{BOMRef: ref, Type: "library", Publisher: p.Maintainer, Name: p.Name, Version: p.Version, PURL: purl}
-		for _, l := range p.Licenses {
-			for _, name := range SplitLicenses(l) {
-				if id, ok := SPDXLicense(name); ok {
-					c.Licenses = append(c.Licenses, cdxLicense{License: cdxLicenseChoice{ID: id}})
-				} else {
-					c.Licenses = append(c.Licenses, cdxLicense{License: cdxLicenseChoice{Name: name}})
-				}
-			}
-		}
-		c.Licenses = uniqueLicenses(c.Licenses)
-		srcVersion, srcRelease := p.SourceVersion, ""
-		if p.Type == "rpm" {
-			if v, r, ok := strings.Cut(p.SourceVersion, "-"); ok {
-				srcVersion, srcRelease = v, r
-			}
-		}
-		c.Properties = appendNonEmpty(c.Properties,
-			cdxProperty{Name: "aquasecurity:trivy:SrcName", Value: p.SourceName},
-			cdxProperty{Name: "aquasecurity:trivy:SrcVersion", Value: srcVersion},
-			cdxProperty{Name: "aquasecurity:trivy:SrcRelease", Value: srcRelease},
-			cdxProperty{Name: "aquasecurity:trivy:SrcEpoch", Value: p.Epoch},
-		)
-		bom.Components = append(bom.Components, c)
-		osDep.DependsOn = append(osDep.DependsOn, ref)
+	entries := d.entries()
+	bom.Components = make([]cdxComponent, 0, len(entries)+1)
+	bom.Components = append(bom.Components, osc)
+	osDep := cdxDependency{Ref: osRef, DependsOn: make([]string, 0, len(entries))}
+	for _, e := range entries {
+		bom.Components = append(bom.Components, cdxPackage(e))
+		osDep.DependsOn = append(osDep.DependsOn, e.purl)
 	}
 	bom.Dependencies = []cdxDependency{osDep}
-	return json.MarshalIndent(bom, "", "  ")
+	return marshal(bom)
+}
+
+// osProperties are the os-release values under the names syft's decoder
+// reads into the distro it gives grype (syft:distro:<field>).
+func osProperties(o OS) []cdxProperty {
+	props := appendNonEmpty(nil,
+		cdxProperty{Name: "syft:distro:id", Value: o.ID},
+		cdxProperty{Name: "syft:distro:name", Value: o.Name},
+		cdxProperty{Name: "syft:distro:prettyName", Value: o.PrettyName},
+		cdxProperty{Name: "syft:distro:versionCodename", Value: o.VersionCodename},
+		cdxProperty{Name: "syft:distro:versionID", Value: o.VersionID},
+	)
+	for i, like := range o.IDLike {
+		props = append(props, cdxProperty{Name: "syft:distro:idLike:" + strconv.Itoa(i), Value: like})
+	}
+	return props
+}
+
+func cdxPackage(e entry) cdxComponent {
+	c := cdxComponent{
+		BOMRef: e.purl, Type: "library", Name: e.Name, Version: displayVersion(e.Package), PURL: e.purl,
+		Publisher: e.Maintainer,
+	}
+	if name, email := maintainer(e.Maintainer); name != "" || email != "" {
+		if name == "" {
+			name = email
+		}
+		c.Supplier = &cdxSupplier{Name: name}
+		if email != "" {
+			c.Supplier.Contact = []cdxContact{{Email: email}}
+		}
+	}
+	for _, name := range licenseNames(e.Package) {
+		if id, ok := SPDXLicense(name); ok {
+			c.Licenses = append(c.Licenses, cdxLicense{License: cdxLicenseChoice{ID: id}})
+		} else {
+			c.Licenses = append(c.Licenses, cdxLicense{License: cdxLicenseChoice{Name: name}})
+		}
+	}
+	c.Licenses = uniqueLicenses(c.Licenses)
+	epoch, version, release := splitSourceVersion(e.Package)
+	c.Properties = appendNonEmpty(nil,
+		cdxProperty{Name: "aquasecurity:trivy:SrcName", Value: e.SourceName},
+		cdxProperty{Name: "aquasecurity:trivy:SrcVersion", Value: version},
+		cdxProperty{Name: "aquasecurity:trivy:SrcRelease", Value: release},
+		cdxProperty{Name: "aquasecurity:trivy:SrcEpoch", Value: epoch},
+		cdxProperty{Name: "imagesmith:package:arch", Value: e.Arch},
+		cdxProperty{Name: "imagesmith:package:source_version", Value: sourceVersion(e.Package)},
+	)
+	if e.InstalledSizeKiB > 0 {
+		c.Properties = append(c.Properties, cdxProperty{Name: "imagesmith:package:installed_size_kib", Value: strconv.FormatInt(e.InstalledSizeKiB, 10)})
+	}
+	return c
+}
+
+// webURL reports whether an os-release URL is a plain http(s) URL, fit
+// for an externalReference (the schema wants an IRI reference).
+func webURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && !strings.ContainsAny(s, " \t\n\"<>\\^`{|}")
 }
 
 func appendNonEmpty(props []cdxProperty, more ...cdxProperty) []cdxProperty {
@@ -148,9 +205,10 @@ func appendNonEmpty(props []cdxProperty, more ...cdxProperty) []cdxProperty {
 	return props
 }
 
+// uniqueLicenses drops repeats: two names can map to one id (Expat, MIT).
 func uniqueLicenses(ls []cdxLicense) []cdxLicense {
 	seen := map[cdxLicenseChoice]bool{}
-	var out []cdxLicense
+	out := ls[:0]
 	for _, l := range ls {
 		if !seen[l.License] {
 			seen[l.License] = true

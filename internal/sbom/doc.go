@@ -1,65 +1,32 @@
 // Package sbom turns a guest's package database (dpkg status, rpm query
-// output, apk installed database) and its os-release into CycloneDX 1.6 and
-// SPDX 2.3 JSON documents that vulnerability scanners can use: exactly one
-// operating-system component that contains every package, and purls with
-// the arch, distro and upstream (source package) qualifiers. It does no I/O.
+// output, apk installed database) and its os-release into CycloneDX 1.6
+// and SPDX 2.3 JSON documents that vulnerability scanners can use. It is
+// pure Go and does no I/O beyond the readers it is given.
+//
+// The documents follow what the scanners' decoders read (checked against
+// their sources):
+//
+//   - trivy, CycloneDX (pkg/sbom/io/decode.go): the one component of type
+//     operating-system gives the OS family (its name) and release (its
+//     version); a second one is an error ("multiple OS components are not
+//     supported"). OS packages are the components the OS component's
+//     dependencies entry lists. Source packages come from the
+//     aquasecurity:trivy:SrcName, SrcVersion, SrcRelease and SrcEpoch
+//     properties, else the binary name and version; rpm epochs from the
+//     purl's epoch qualifier. The family must be one of trivy's names
+//     ("redhat", not os-release's "rhel"), hence osFamily.
+//   - trivy, SPDX (pkg/sbom/spdx/unmarshal.go): a package whose SPDXID
+//     starts with SPDXRef-OperatingSystem is the OS (name = family,
+//     versionInfo = release); SPDXRef-Package-* are packages; the source
+//     package is read from sourceInfo "built package from: <name>
+//     <version>", the version parsed as an rpm or Debian version.
+//   - grype via syft, CycloneDX (syft's cyclonedxutil/helpers/decoder.go):
+//     the first operating-system component is the distro (name = ID,
+//     version = VERSION_ID, overridden by syft:distro:* properties); for
+//     SBOMs not in syft's own format grype takes the source package from
+//     the purl's upstream qualifier ("name" or "name@version" for deb and
+//     apk, the source RPM file name for rpm) and the distro from its distro
+//     qualifier; syft puts an rpm epoch qualifier in front of the version.
+//   - grype via syft, SPDX: the distro comes from the purls' distro
+//     qualifier ("<id>-<version>").
 package sbom
-
-import (
-	"bufio"
-	"fmt"
-	"io"
-)
-
-// Limits on what the parsers accept: a package database is a few MiB.
-const (
-	maxLine  = 1 << 20
-	maxInput = 256 << 20
-)
-
-// Package is one installed package.
-type Package struct {
-	// Type is the purl type: deb, rpm or apk.
-	Type string
-	Name string
-	// Version is the package manager's: dpkg's and apk's include the epoch
-	// ("1:2.38.1-5+b1"); rpm's is VERSION-RELEASE, with Epoch apart.
-	Version string
-	Epoch   string
-	Arch    string
-	// SourceName and SourceVersion name the source package it was built
-	// from (deb Source:, apk origin, rpm source RPM).
-	SourceName    string
-	SourceVersion string
-	// SourceRPM is rpm's source RPM file name.
-	SourceRPM  string
-	Maintainer string
-	// Licenses are the declared license names, not yet mapped to SPDX.
-	Licenses         []string
-	InstalledSizeKiB int64
-}
-
-// lines reads r line by line within the limits, calling fn with 1-based
-// line numbers.
-func lines(r io.Reader, fn func(n int, line string) error) error {
-	sc := bufio.NewScanner(io.LimitReader(r, maxInput+1))
-	sc.Buffer(make([]byte, 64<<10), maxLine)
-	total, n := 0, 0
-	for sc.Scan() {
-		n++
-		total += len(sc.Bytes()) + 1
-		if total > maxInput {
-			return fmt.Errorf("input exceeds %d MiB", maxInput>>20)
-		}
-		if err := fn(n, sc.Text()); err != nil {
-			return err
-		}
-	}
-	if err := sc.Err(); err != nil {
-		if err == bufio.ErrTooLong {
-			return fmt.Errorf("line %d: longer than %d KiB", n+1, maxLine>>10)
-		}
-		return fmt.Errorf("line %d: %w", n+1, err)
-	}
-	return nil
-}

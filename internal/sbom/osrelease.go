@@ -6,28 +6,29 @@ import (
 	"strings"
 )
 
-// OS is what os-release says.
+// OS is what /etc/os-release says.
 type OS struct {
 	ID, VersionID, VersionCodename, Name, PrettyName, HomeURL, BugReportURL string
 	IDLike                                                                  []string
 }
 
-// ParseOSRelease reads os-release: KEY=value lines, values optionally
-// quoted, with backslash escapes inside double quotes.
+// ParseOSRelease reads os-release(5): shell-style KEY=value lines, the
+// value quoted or not, with shell quoting and backslash escapes. Keys it
+// does not use are skipped; a file without ID is an error.
 func ParseOSRelease(data []byte) (OS, error) {
 	var o OS
 	err := lines(bytes.NewReader(data), func(n int, line string) error {
 		line = strings.TrimSpace(line)
-		if line == "" || strings.HasPrefix(line, "#") {
+		if line == "" || line[0] == '#' {
 			return nil
 		}
 		key, raw, ok := strings.Cut(line, "=")
-		if !ok {
-			return fmt.Errorf("os-release line %d: %q is not KEY=value", n, short(line))
+		if !ok || !validEnvKey(key) {
+			return fmt.Errorf("line %d: %q is not KEY=value", n, short(line))
 		}
-		v, err := unquote(raw)
+		v, err := shellWord(raw)
 		if err != nil {
-			return fmt.Errorf("os-release line %d: %s: %w", n, key, err)
+			return fmt.Errorf("line %d: %s: %w", n, key, err)
 		}
 		switch key {
 		case "ID":
@@ -50,47 +51,66 @@ func ParseOSRelease(data []byte) (OS, error) {
 		return nil
 	})
 	if err != nil {
-		return o, err
+		return OS{}, fmt.Errorf("os-release: %w", err)
 	}
 	if o.ID == "" {
-		return o, fmt.Errorf("os-release has no ID")
-	}
-	if o.PrettyName == "" {
-		o.PrettyName = strings.TrimSpace(o.Name + " " + o.VersionID)
+		return OS{}, fmt.Errorf("os-release: no ID")
 	}
 	return o, nil
 }
 
-func unquote(s string) (string, error) {
-	if s == "" {
-		return "", nil
+func validEnvKey(k string) bool {
+	if k == "" {
+		return false
 	}
-	switch s[0] {
-	case '\'':
-		if len(s) < 2 || s[len(s)-1] != '\'' {
-			return "", fmt.Errorf("unterminated quote")
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c == '_' || i > 0 && c >= '0' && c <= '9') {
+			return false
 		}
-		return s[1 : len(s)-1], nil
-	case '"':
-		if len(s) < 2 || s[len(s)-1] != '"' {
-			return "", fmt.Errorf("unterminated quote")
-		}
-		var b strings.Builder
-		in := s[1 : len(s)-1]
-		for i := 0; i < len(in); i++ {
-			if in[i] == '\\' && i+1 < len(in) {
-				i++
-			}
-			b.WriteByte(in[i])
-		}
-		return b.String(), nil
 	}
-	return s, nil
+	return true
 }
 
-func short(s string) string {
-	if len(s) > 60 {
-		return s[:60] + "..."
+// shellWord unquotes a value as sh would: 'single' quotes are literal,
+// inside "double" quotes a backslash escapes only $ ` " \ and newline, and
+// outside quotes it escapes any character. Quoted and unquoted parts may
+// be joined ("a"'b'c). Unquoted spaces are kept, as os-release readers
+// other than sh do.
+func shellWord(s string) (string, error) {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '\'':
+			end := strings.IndexByte(s[i+1:], '\'')
+			if end < 0 {
+				return "", fmt.Errorf("unterminated single quote")
+			}
+			b.WriteString(s[i+1 : i+1+end])
+			i += end + 1
+		case '"':
+			closed := false
+			for i++; i < len(s); i++ {
+				if s[i] == '"' {
+					closed = true
+					break
+				}
+				if s[i] == '\\' && i+1 < len(s) && strings.IndexByte("$`\"\\\n", s[i+1]) >= 0 {
+					i++
+				}
+				b.WriteByte(s[i])
+			}
+			if !closed {
+				return "", fmt.Errorf("unterminated double quote")
+			}
+		case '\\':
+			if i+1 < len(s) {
+				i++
+				b.WriteByte(s[i])
+			}
+		default:
+			b.WriteByte(c)
+		}
 	}
-	return s
+	return b.String(), nil
 }

@@ -8,13 +8,27 @@ import (
 )
 
 // RPMQueryFormat is the --queryformat the guest gives `rpm -qa`: one
-// package per line, tab-separated; rpm prints (none) for a missing tag.
+// package a line, its tags tab-separated. rpm prints "(none)" for a tag
+// the package lacks (EPOCH mostly). rpm expands the \t and \n itself.
 const RPMQueryFormat = `%{NAME}\t%{EPOCH}\t%{VERSION}\t%{RELEASE}\t%{ARCH}\t%{SOURCERPM}\t%{LICENSE}\t%{VENDOR}\t%{SIZE}\n`
 
-const rpmFields = 9
+// The fields of RPMQueryFormat, in order.
+const (
+	rpmName = iota
+	rpmEpoch
+	rpmVersion
+	rpmRelease
+	rpmArch
+	rpmSourceRPM
+	rpmLicense
+	rpmVendor
+	rpmSize
+	rpmFields
+)
 
 // ParseRPMQuery reads `rpm -qa --queryformat RPMQueryFormat` output. The
-// gpg-pubkey entries are keys in the database, not packages.
+// gpg-pubkey entries are the keys rpm trusts, kept in its database as
+// pseudo packages, not software: they are left out.
 func ParseRPMQuery(r io.Reader) ([]Package, error) {
 	var out []Package
 	err := lines(r, func(n int, line string) error {
@@ -23,32 +37,39 @@ func ParseRPMQuery(r io.Reader) ([]Package, error) {
 		}
 		f := strings.Split(line, "\t")
 		if len(f) != rpmFields {
-			return fmt.Errorf("rpm query line %d: %d fields, want %d", n, len(f), rpmFields)
+			return fmt.Errorf("line %d: %d tab-separated fields, want %d", n, len(f), rpmFields)
 		}
 		for i := range f {
-			if f[i] == "(none)" {
+			if f[i] = strings.TrimSpace(f[i]); f[i] == "(none)" {
 				f[i] = ""
 			}
 		}
-		if f[0] == "" || f[2] == "" {
-			return fmt.Errorf("rpm query line %d: no name or version", n)
+		if f[rpmName] == "" || f[rpmVersion] == "" || strings.ContainsAny(f[rpmName]+f[rpmVersion]+f[rpmRelease], " ") {
+			return fmt.Errorf("line %d: no name or version, or white space in them", n)
 		}
-		if f[0] == "gpg-pubkey" {
+		if f[rpmName] == "gpg-pubkey" {
 			return nil
 		}
-		p := Package{Type: "rpm", Name: f[0], Epoch: f[1], Version: f[2], Arch: f[4], SourceRPM: f[5], Maintainer: f[7]}
-		if f[3] != "" {
-			p.Version += "-" + f[3]
+		p := Package{
+			Type: "rpm", Name: f[rpmName], Epoch: f[rpmEpoch], Version: f[rpmVersion], Arch: f[rpmArch],
+			SourceRPM: f[rpmSourceRPM], Maintainer: f[rpmVendor],
+		}
+		if f[rpmRelease] != "" {
+			p.Version += "-" + f[rpmRelease]
 		}
 		if p.Epoch != "" {
 			if _, err := strconv.ParseUint(p.Epoch, 10, 32); err != nil {
-				return fmt.Errorf("rpm query line %d: epoch %q is not a number", n, p.Epoch)
+				return fmt.Errorf("line %d: epoch %q is not a number", n, short(p.Epoch))
 			}
 		}
-		if f[6] != "" {
-			p.Licenses = []string{f[6]}
+		if f[rpmLicense] != "" {
+			p.Licenses = []string{f[rpmLicense]}
 		}
-		if size, err := strconv.ParseInt(f[8], 10, 64); err == nil {
+		if f[rpmSize] != "" {
+			size, err := strconv.ParseInt(f[rpmSize], 10, 64)
+			if err != nil || size < 0 {
+				return fmt.Errorf("line %d: size %q is not a number", n, short(f[rpmSize]))
+			}
 			p.InstalledSizeKiB = (size + 1023) / 1024
 		}
 		p.SourceName, p.SourceVersion = splitSourceRPM(p.SourceRPM)
@@ -58,23 +79,29 @@ func ParseRPMQuery(r io.Reader) ([]Package, error) {
 		out = append(out, p)
 		return nil
 	})
-	return out, err
+	if err != nil {
+		return nil, fmt.Errorf("rpm query: %w", err)
+	}
+	return out, nil
 }
 
 // splitSourceRPM splits "python-urllib3-1.26.5-3.el9.src.rpm" into
-// "python-urllib3" and "1.26.5-3.el9": the last two dashes separate
-// version and release.
+// "python-urllib3" and "1.26.5-3.el9": names may have dashes, version and
+// release may not, so the last two dashes separate them. It returns ""
+// for anything else.
 func splitSourceRPM(s string) (name, version string) {
-	base := strings.TrimSuffix(strings.TrimSuffix(s, ".src.rpm"), ".nosrc.rpm")
-	if base == s {
-		return "", ""
+	base, ok := strings.CutSuffix(s, ".src.rpm")
+	if !ok {
+		if base, ok = strings.CutSuffix(s, ".nosrc.rpm"); !ok {
+			return "", ""
+		}
 	}
 	r := strings.LastIndexByte(base, '-')
-	if r <= 0 {
+	if r <= 0 || r == len(base)-1 {
 		return "", ""
 	}
 	v := strings.LastIndexByte(base[:r], '-')
-	if v <= 0 {
+	if v <= 0 || v == r-1 {
 		return "", ""
 	}
 	return base[:v], base[v+1:]

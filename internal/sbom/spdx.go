@@ -1,9 +1,9 @@
 package sbom
 
 import (
-	"encoding/json"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -31,7 +31,7 @@ type spdxPackage struct {
 	SPDXID           string       `json:"SPDXID"`
 	Name             string       `json:"name"`
 	VersionInfo      string       `json:"versionInfo,omitempty"`
-	Supplier         string       `json:"supplier,omitempty"`
+	Supplier         string       `json:"supplier"`
 	DownloadLocation string       `json:"downloadLocation"`
 	FilesAnalyzed    bool         `json:"filesAnalyzed"`
 	LicenseConcluded string       `json:"licenseConcluded"`
@@ -39,8 +39,9 @@ type spdxPackage struct {
 	CopyrightText    string       `json:"copyrightText"`
 	SourceInfo       string       `json:"sourceInfo,omitempty"`
 	Description      string       `json:"description,omitempty"`
+	Comment          string       `json:"comment,omitempty"`
 	ExternalRefs     []spdxExtRef `json:"externalRefs,omitempty"`
-	PrimaryPurpose   string       `json:"primaryPackagePurpose,omitempty"`
+	PrimaryPurpose   string       `json:"primaryPackagePurpose"`
 }
 
 type spdxExtRef struct {
@@ -57,8 +58,8 @@ type spdxRelationship struct {
 
 type spdxExtracted struct {
 	LicenseID     string `json:"licenseId"`
-	ExtractedText string `json:"extractedText"`
 	Name          string `json:"name"`
+	ExtractedText string `json:"extractedText"`
 }
 
 type spdxAnnotation struct {
@@ -68,92 +69,157 @@ type spdxAnnotation struct {
 	Comment   string `json:"comment"`
 }
 
-const noAssertion = "NOASSERTION"
+const (
+	noAssertion = "NOASSERTION"
 
-// SPDX returns d as SPDX 2.3 JSON: the document describes one operating
-// system package that contains every installed package.
+	// purposeOS is the operating system package's primaryPackagePurpose,
+	// with an underscore: the official SPDX 2.3 JSON schema's enum has
+	// OPERATING_SYSTEM while the 2.3 specification's prose writes
+	// OPERATING-SYSTEM; the schema is what validators check, so the
+	// document validates. (trivy reads the OS from the SPDXID prefix, not
+	// from this field.)
+	purposeOS = "OPERATING_SYSTEM"
+	// purposePackage is every installed package's: LIBRARY, as trivy and
+	// syft write for distribution packages and as the CycloneDX document
+	// types them. A deb, rpm or apk is a unit of distribution, whatever it
+	// holds: APPLICATION would claim it is a program, which most (libc6,
+	// tzdata) are not, and trivy gives SPDXRef-Application-* packages
+	// another meaning (a lock file holding language packages).
+	purposePackage = "LIBRARY"
+
+	// sourceInfoPrefix is how trivy writes and reads the source package.
+	sourceInfoPrefix = "built package from: "
+
+	namespaceBase = "https://github.com/imagesmith/packer-plugin-hardening/sbom/"
+)
+
+// SPDX returns d as SPDX 2.3 JSON, indented, the same bytes for equal
+// input: the document describes one operating system package, which
+// contains every installed package.
 //
-// The OS package's purpose is OPERATING_SYSTEM, with an underscore: that
-// is the official SPDX 2.3 JSON schema's enum value, while the
-// specification's prose writes OPERATING-SYSTEM; the schema wins so the
-// document validates. Its SPDXID starts with SPDXRef-OperatingSystem and
-// each package's sourceInfo reads "built package from: <source> <version>",
-// the forms trivy writes and reads back.
+// The OS package's SPDXID starts with SPDXRef-OperatingSystem and the
+// others' with SPDXRef-Package: trivy tells them apart by that prefix. Its
+// name is osFamily, as trivy reads it; grype takes the distro from the
+// purls' distro qualifier. Each package's sourceInfo is "built package
+// from: <source> <version>", the form trivy writes and parses.
 func SPDX(d Document) ([]byte, error) {
-	if d.SerialUUID == "" || d.OS.ID == "" {
-		return nil, fmt.Errorf("an SPDX document needs a serial UUID and an OS")
+	if err := d.check(); err != nil {
+		return nil, fmt.Errorf("SPDX: %w", err)
 	}
 	created := d.Created.UTC().Format(time.RFC3339)
-	tool := "Tool: " + d.Tool.Name + "-" + d.Tool.Version
+	tool := "Tool: " + d.Tool.Name
+	if d.Tool.Version != "" {
+		tool += "-" + d.Tool.Version
+	}
 	name := d.Name
 	if name == "" {
-		name = d.OS.ID + "-" + d.OS.VersionID
+		name = joinID(osFamily(d.OS), osVersion(d.OS))
 	}
 	doc := spdxDoc{
 		SPDXVersion: "SPDX-2.3", DataLicense: "CC0-1.0", SPDXID: "SPDXRef-DOCUMENT", Name: name,
-		DocumentNamespace: "https://github.com/imagesmith/packer-plugin-hardening/sbom/" + d.SerialUUID,
-		CreationInfo:      spdxCreation{Created: created, Creators: []string{tool}, Comment: generationContext},
+		DocumentNamespace: namespaceBase + idString(name) + "-" + strings.ToLower(d.SerialUUID),
+		CreationInfo:      spdxCreation{Created: created, Creators: []string{tool}, Comment: description},
 	}
 	for _, k := range d.propertyKeys() {
 		doc.Annotations = append(doc.Annotations, spdxAnnotation{Date: created, Type: "OTHER", Annotator: tool, Comment: k + "=" + d.Properties[k]})
 	}
-	osID := "SPDXRef-OperatingSystem-" + spdxIDPart(d.OS.ID+"-"+d.OS.VersionID)
-	doc.Packages = append(doc.Packages, spdxPackage{
-		SPDXID: osID, Name: d.OS.ID, VersionInfo: d.OS.VersionID, Description: d.OS.PrettyName,
+
+	osID := "SPDXRef-OperatingSystem-" + joinID(osFamily(d.OS), osVersion(d.OS))
+	osPkg := spdxPackage{
+		SPDXID: osID, Name: osFamily(d.OS), VersionInfo: osVersion(d.OS), Supplier: noAssertion,
 		DownloadLocation: noAssertion, LicenseConcluded: noAssertion, LicenseDeclared: noAssertion, CopyrightText: noAssertion,
-		PrimaryPurpose: "OPERATING_SYSTEM",
-	})
+		Description: prettyName(d.OS), PrimaryPurpose: purposeOS,
+	}
+	if osPkg.Name != strings.ToLower(d.OS.ID) {
+		osPkg.Comment = "os-release ID: " + d.OS.ID
+	}
+	entries := d.entries()
+	doc.Packages = make([]spdxPackage, 0, len(entries)+1)
+	doc.Packages = append(doc.Packages, osPkg)
+	doc.Relationships = make([]spdxRelationship, 0, len(entries)+1)
 	doc.Relationships = append(doc.Relationships, spdxRelationship{Element: "SPDXRef-DOCUMENT", Type: "DESCRIBES", Related: osID})
+
 	ids := map[string]bool{osID: true}
-	extracted := map[string]string{}
-	for _, p := range d.sorted() {
-		id := "SPDXRef-Package-" + spdxIDPart(p.Type+"-"+p.Name+"-"+p.Arch)
+	lic := newLicenseRefs()
+	for _, e := range entries {
+		base := "SPDXRef-Package-" + joinID(e.Type, e.Name, displayVersion(e.Package), e.Arch)
+		id := base
 		for n := 2; ids[id]; n++ {
-			id = fmt.Sprintf("SPDXRef-Package-%s-%d", spdxIDPart(p.Type+"-"+p.Name+"-"+p.Arch), n)
+			id = base + "-" + strconv.Itoa(n)
 		}
 		ids[id] = true
 		sp := spdxPackage{
-			SPDXID: id, Name: p.Name, VersionInfo: p.Version, Supplier: supplier(p.Maintainer),
-			DownloadLocation: noAssertion, LicenseConcluded: noAssertion, LicenseDeclared: declared(p.Licenses, extracted),
-			CopyrightText: noAssertion, PrimaryPurpose: "LIBRARY",
-			ExternalRefs: []spdxExtRef{{Category: "PACKAGE-MANAGER", Type: "purl", Locator: PURL(p, d.OS)}},
+			SPDXID: id, Name: e.Name, VersionInfo: displayVersion(e.Package), Supplier: spdxSupplier(e.Maintainer),
+			DownloadLocation: noAssertion, LicenseConcluded: noAssertion, LicenseDeclared: lic.declared(e.Package),
+			CopyrightText: noAssertion, PrimaryPurpose: purposePackage,
+			ExternalRefs: []spdxExtRef{{Category: "PACKAGE-MANAGER", Type: "purl", Locator: e.purl}},
 		}
-		if p.SourceName != "" {
-			sp.SourceInfo = strings.TrimSpace("built package from: " + p.SourceName + " " + p.SourceVersion)
+		if e.SourceName != "" {
+			sp.SourceInfo = strings.TrimSpace(sourceInfoPrefix + e.SourceName + " " + sourceVersion(e.Package))
 		}
 		doc.Packages = append(doc.Packages, sp)
 		doc.Relationships = append(doc.Relationships, spdxRelationship{Element: osID, Type: "CONTAINS", Related: id})
 	}
-	refs := make([]string, 0, len(extracted))
-	for ref := range extracted {
-		refs = append(refs, ref)
-	}
-	sort.Strings(refs)
-	for _, ref := range refs {
-		doc.ExtractedLicenses = append(doc.ExtractedLicenses, spdxExtracted{
-			LicenseID: ref, Name: extracted[ref],
-			ExtractedText: "License declared as \"" + extracted[ref] + "\" by the package database or the package's copyright file; the text is in the image.",
-		})
-	}
-	return json.MarshalIndent(doc, "", "  ")
+	doc.ExtractedLicenses = lic.extracted()
+	return marshal(doc)
 }
 
-// declared is the AND of the package's licenses, with names SPDX does not
-// list as LicenseRef- identifiers recorded in extracted.
-func declared(licenses []string, extracted map[string]string) string {
+// spdxSupplier makes a maintainer an SPDX agent, "Organization: name
+// (email)": a maintainer field does not say whether it is a person or a
+// team, and most are teams or vendors.
+func spdxSupplier(m string) string {
+	name, email := maintainer(m)
+	switch {
+	case name == "" && email == "":
+		return noAssertion
+	case name == "":
+		return "Organization: " + email
+	}
+	s := "Organization: " + strings.Join(strings.Fields(name), " ")
+	if email != "" {
+		s += " (" + email + ")"
+	}
+	return s
+}
+
+// licenseRefs gives each license name SPDX does not list one LicenseRef-
+// id, distinct for distinct names, and remembers them for
+// hasExtractedLicensingInfos.
+type licenseRefs struct {
+	byName map[string]string
+	byRef  map[string]string
+}
+
+func newLicenseRefs() *licenseRefs {
+	return &licenseRefs{byName: map[string]string{}, byRef: map[string]string{}}
+}
+
+func (l *licenseRefs) ref(name string) string {
+	if ref, ok := l.byName[name]; ok {
+		return ref
+	}
+	base := licenseRef(name)
+	ref := base
+	for n := 2; l.byRef[ref] != ""; n++ {
+		ref = base + "-" + strconv.Itoa(n)
+	}
+	l.byName[name], l.byRef[ref] = ref, name
+	return ref
+}
+
+// declared is the package's licenseDeclared: every declared license joined
+// with AND, or NOASSERTION when it declares none.
+func (l *licenseRefs) declared(p Package) string {
 	var ids []string
 	seen := map[string]bool{}
-	for _, l := range licenses {
-		for _, name := range SplitLicenses(l) {
-			id, ok := SPDXLicense(name)
-			if !ok {
-				id = licenseRef(name)
-				extracted[id] = name
-			}
-			if !seen[id] {
-				seen[id] = true
-				ids = append(ids, id)
-			}
+	for _, name := range licenseNames(p) {
+		id, ok := SPDXLicense(name)
+		if !ok {
+			id = l.ref(name)
+		}
+		if !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
 		}
 	}
 	if len(ids) == 0 {
@@ -162,27 +228,19 @@ func declared(licenses []string, extracted map[string]string) string {
 	return strings.Join(ids, " AND ")
 }
 
-// supplier turns a maintainer ("Name <email>") into an SPDX agent.
-func supplier(m string) string {
-	m = strings.TrimSpace(m)
-	if m == "" {
-		return noAssertion
+func (l *licenseRefs) extracted() []spdxExtracted {
+	refs := make([]string, 0, len(l.byRef))
+	for ref := range l.byRef {
+		refs = append(refs, ref)
 	}
-	name, email, ok := strings.Cut(m, "<")
-	if ok {
-		return "Organization: " + strings.TrimSpace(name) + " (" + strings.TrimSuffix(strings.TrimSpace(email), ">") + ")"
+	sort.Strings(refs)
+	out := make([]spdxExtracted, 0, len(refs))
+	for _, ref := range refs {
+		name := l.byRef[ref]
+		out = append(out, spdxExtracted{
+			LicenseID: ref, Name: name,
+			ExtractedText: "The package declares the license \"" + name + "\", which has no SPDX license identifier. This document does not hold its text.",
+		})
 	}
-	return "Organization: " + m
-}
-
-func spdxIDPart(s string) string {
-	var b strings.Builder
-	for _, c := range s {
-		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-' {
-			b.WriteRune(c)
-		} else {
-			b.WriteByte('-')
-		}
-	}
-	return b.String()
+	return out
 }
