@@ -295,20 +295,17 @@ export H_WORK
 	[ -n "$_d" ] && [ -d "$_d" ] && printf '%s\n' "$_d"
 done | sort -u > "$H_WORK/scan-roots"
 
-# Content rules over every file under 5 MiB in the scan roots; grep -I
-# skips binary files.
-h_scan_files() {
-	while IFS= read -r _d; do
-		find "$_d" \( -path /proc -o -path /sys -o -path /dev -o -path /run -o -path "$H_WORK" -o -path "$H_SELF" -o -path "$H_OUT" \) -prune \
-			-o -type f -size -5121k -print0
-	done < "$H_WORK/scan-roots"
-}
-h_scan_files | xargs -0 -r grep -lIZ -E -e '-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY( BLOCK)?-----' -e '^PuTTY-User-Key-File-[0-9]' \
-	> "$H_WORK/secret-private-key" 2>/dev/null
-h_scan_files | xargs -0 -r grep -lIZ -E \
-	-e '(aws_secret_access_key|AWS_SECRET_ACCESS_KEY|SecretAccessKey)["'"'"']?[[:space:]]*[:=][[:space:]]*["'"'"']?[A-Za-z0-9/+]{40}' \
-	-e 'aws_session_token[[:space:]]*=' \
-	> "$H_WORK/secret-aws-credentials" 2>/dev/null
+# Content rules over every file under 5 MiB in the scan roots, walked once;
+# grep -I skips binary files. One grep with every pattern reads the files;
+# the few that match are then sorted by rule.
+H_PRIVATE_KEY='-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY( BLOCK)?-----|^PuTTY-User-Key-File-[0-9]'
+H_AWS_KEY='(aws_secret_access_key|AWS_SECRET_ACCESS_KEY|SecretAccessKey)["'"'"']?[[:space:]]*[:=][[:space:]]*["'"'"']?[A-Za-z0-9/+]{40}|aws_session_token[[:space:]]*='
+while IFS= read -r _d; do
+	find "$_d" \( -path /proc -o -path /sys -o -path /dev -o -path /run -o -path "$H_WORK" -o -path "$H_SELF" -o -path "$H_OUT" \) -prune \
+		-o -type f -size -5121k -print0
+done < "$H_WORK/scan-roots" | xargs -0 -r grep -lIZ -E -e "$H_PRIVATE_KEY" -e "$H_AWS_KEY" > "$H_WORK/secret-candidates" 2>/dev/null
+xargs -0 -r grep -lIZ -E -e "$H_PRIVATE_KEY" < "$H_WORK/secret-candidates" > "$H_WORK/secret-private-key" 2>/dev/null
+xargs -0 -r grep -lIZ -E -e "$H_AWS_KEY" < "$H_WORK/secret-candidates" > "$H_WORK/secret-aws-credentials" 2>/dev/null
 
 # Well-known credential files, by path.
 h_has() { [ -f "$1" ] && [ -s "$1" ] && { [ -z "${2:-}" ] || grep -qiE -e "$2" "$1" 2>/dev/null; }; }

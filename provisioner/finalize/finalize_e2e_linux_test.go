@@ -248,8 +248,9 @@ build {
 	// manifest lists every file of it.
 	root := e2e.Unpack(t, filepath.Join(out, "a", "rootfs.tar"))
 	cdx, _ := os.ReadFile(filepath.Join(adir, a.SBOM.CycloneDX.File))
-	assertSameSet(t, sbomPackages(t, cdx), dpkgPackages(t, root))
-	if a.SBOM.Packages != len(dpkgPackages(t, root)) || a.SBOM.PackageManager != "dpkg" {
+	dpkg := dpkgPackages(t, root)
+	assertSameSet(t, sbomPackages(t, cdx), dpkg)
+	if a.SBOM.Packages != len(dpkg) || a.SBOM.PackageManager != "dpkg" {
 		t.Errorf("results say %d %s packages", a.SBOM.Packages, a.SBOM.PackageManager)
 	}
 	exported, err := manifest.Walk(root, []string{"/proc", "/sys", "/dev", "/run"})
