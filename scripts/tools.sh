@@ -10,6 +10,7 @@ set -euo pipefail
 
 PACKER_VERSION="${PACKER_VERSION:-v1.16.0}"
 SDK_VERSION="${SDK_VERSION:-v0.6.10}"
+COSIGN_VERSION="${COSIGN_VERSION:-v3.1.3}"
 TOOLS_DIR="${HARDENING_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/packer-plugin-hardening/bin}"
 mkdir -p "$TOOLS_DIR"
 
@@ -62,4 +63,11 @@ if [ ! -x "$TOOLS_DIR/packer-sdc-$SDK_VERSION" ]; then
 	build_from_module github.com/hashicorp/packer-plugin-sdk "$SDK_VERSION" ./cmd/packer-sdc "$TOOLS_DIR/packer-sdc-$SDK_VERSION"
 fi
 ln -sf "packer-sdc-$SDK_VERSION" "$TOOLS_DIR/packer-sdc"
+
+# Stock cosign, for the interoperability tests of the attest bundles.
+if [ ! -x "$TOOLS_DIR/cosign-$COSIGN_VERSION" ]; then
+	log "building cosign $COSIGN_VERSION into $TOOLS_DIR (about 5 minutes)"
+	build_from_module github.com/sigstore/cosign/v3 "$COSIGN_VERSION" ./cmd/cosign "$TOOLS_DIR/cosign-$COSIGN_VERSION"
+fi
+ln -sf "cosign-$COSIGN_VERSION" "$TOOLS_DIR/cosign"
 log "ready: $TOOLS_DIR"
