@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/packer-plugin-sdk/plugin"
 
 	"github.com/imagesmith/packer-plugin-hardening/builder/rootfs"
+	"github.com/imagesmith/packer-plugin-hardening/post-processor/attest"
 	"github.com/imagesmith/packer-plugin-hardening/provisioner/finalize"
 	"github.com/imagesmith/packer-plugin-hardening/provisioner/hardening"
 	"github.com/imagesmith/packer-plugin-hardening/version"
@@ -20,6 +21,7 @@ func main() {
 	// The default name makes the HCL provisioner "hardening".
 	pps.RegisterProvisioner(plugin.DEFAULT_NAME, new(hardening.Provisioner))
 	pps.RegisterProvisioner("finalize", new(finalize.Provisioner))
+	pps.RegisterPostProcessor("attest", new(attest.PostProcessor))
 	pps.SetVersion(version.PluginVersion)
 	if err := pps.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, err.Error())

@@ -19,4 +19,9 @@ integration {
     name = "hardening-finalize"
     slug = "finalize"
   }
+  component {
+    type = "post-processor"
+    name = "hardening-attest"
+    slug = "attest"
+  }
 }

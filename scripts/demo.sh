@@ -1,16 +1,32 @@
 #!/usr/bin/env bash
-# demo.sh runs example/ with the installed plugin and says where everything is.
+# demo.sh runs example/ with the installed plugin, verifies the attestations
+# with stock cosign, and says where everything is.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 out="${DEMO_OUTPUT:-$repo/example/output}"
+evidence="${DEMO_EVIDENCE:-$repo/example/evidence}"
+attestations="${DEMO_ATTESTATIONS:-$repo/example/attestations}"
+keys="${DEMO_KEYS:-$repo/example/keys}"
 if [ "$(id -u)" != 0 ]; then
 	echo "The demo bootstraps a Debian root filesystem and chroots into it: run it as root (sudo -E make demo)." >&2
 	exit 1
 fi
+command -v cosign >/dev/null || { echo "cosign not found: run scripts/tools.sh (make demo does)" >&2; exit 1; }
+
+# A demo signing key, made once with stock cosign. Its password is
+# COSIGN_PASSWORD (empty unless you set it); use your organisation's key or
+# a KMS key (kms_key) for real images.
+export COSIGN_PASSWORD="${COSIGN_PASSWORD:-}"
+if [ ! -f "$keys/cosign.key" ]; then
+	mkdir -p "$keys"
+	(cd "$keys" && cosign generate-key-pair >/dev/null 2>&1)
+	echo "Made a demo signing key pair: $keys/cosign.key, $keys/cosign.pub"
+fi
+
 cd "$repo/example"
 start=$(date +%s)
-evidence="${DEMO_EVIDENCE:-$repo/example/evidence}"
-packer build -force -var "output_directory=$out" -var "evidence_dir=$evidence" .
+packer build -force -var "output_directory=$out" -var "evidence_dir=$evidence" \
+	-var "attestations_dir=$attestations" -var "signing_key=$keys/cosign.key" .
 echo
 echo "Demo finished in $(( $(date +%s) - start ))s. Output:"
 ls -l "$out"
@@ -18,3 +34,16 @@ echo "Verify the checksum with: (cd $out && sha256sum -c rootfs.tar.sha256)"
 echo "Evidence: CIS results (JSON, JUnit XML), SBOMs (CycloneDX, SPDX), filesystem manifest, the exact scripts:"
 ls -l "$evidence/debian12"
 echo "Manifest digest (the image's content digest): $(sed -n 's/.*"digest": "\(sha256:[0-9a-f]*\)".*/\1/p' "$evidence/debian12/finalize-results.json")"
+
+# Verify every bundle offline with stock cosign and the key pair's public key
+# (not the key.pub that travels with the files).
+dir="$attestations/debian12/rootfs/local/rootfs.tar"
+echo
+echo "Attestations: $dir"
+ls -l "$dir"
+for pair in provenance.sigstore.json:slsaprovenance1 sbom.cdx.sigstore.json:cyclonedx sbom.spdx.sigstore.json:spdxjson \
+	cis.sigstore.json:https://github.com/imagesmith/packer-plugin-hardening/blob/main/docs/predicates/cis-results-v1.md; do
+	bundle=${pair%%:*} type=${pair#*:}
+	echo "+ COSIGN_MAX_ATTACHMENT_SIZE=4GiB cosign verify-blob-attestation --key $keys/cosign.pub --insecure-ignore-tlog --bundle $dir/$bundle --type $type $out/rootfs.tar"
+	COSIGN_MAX_ATTACHMENT_SIZE=4GiB cosign verify-blob-attestation --key "$keys/cosign.pub" --insecure-ignore-tlog --bundle "$dir/$bundle" --type "$type" "$out/rootfs.tar" 2>&1 | grep -v '^WARNING: Skipping tlog'
+done

@@ -40,7 +40,12 @@ func Sign(s crypto.Signer, st *Statement) ([]byte, error) {
 		return nil, fmt.Errorf("key hint: %w", err)
 	}
 	b := Bundle{MediaType: BundleMediaType, VerificationMaterial: verificationMaterial{PublicKey: publicKeyID{Hint: hint}}, DSSEEnvelope: env}
-	return json.MarshalIndent(b, "", "  ")
+	// Compact: indenting would rescan the base64 payload for nothing.
+	out, err := json.Marshal(b)
+	if err != nil {
+		return nil, fmt.Errorf("encode bundle: %w", err)
+	}
+	return append(out, '\n'), nil
 }
 
 // Verify checks a bundle against pub and returns its statement. When

@@ -1,0 +1,129 @@
+package gce
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"regexp"
+	"sort"
+	"strconv"
+
+	"cloud.google.com/go/compute/apiv1/computepb"
+)
+
+// Image is what Compute images.get says about one image.
+type Image struct {
+	Project, Name string
+	// ID is the numeric id, never reused, as a decimal string.
+	ID                                                        string
+	SelfLink, CreationTimestamp, Status, Family, Architecture string
+	SourceImage, SourceImageID, SourceDisk, SourceDiskID      string
+	StorageLocations, Licenses                                []string
+	DiskSizeGB, ArchiveSizeBytes                              int64
+	Labels                                                    map[string]string
+	LabelFingerprint                                          string
+}
+
+// Image returns the facts of an image, by name or numeric id.
+func (c *Client) Image(ctx context.Context, project, image string) (Image, error) {
+	ic, err := c.imagesClient(ctx)
+	if err != nil {
+		return Image{}, err
+	}
+	var img *computepb.Image
+	err = c.retry(ctx, func() error {
+		var err error
+		img, err = ic.Get(ctx, &computepb.GetImageRequest{Project: project, Image: image})
+		return err
+	})
+	if err != nil {
+		return Image{}, fmt.Errorf("get image %s in project %s: %w", image, project, err)
+	}
+	out := Image{
+		Project: project, Name: img.GetName(), ID: strconv.FormatUint(img.GetId(), 10), SelfLink: img.GetSelfLink(),
+		CreationTimestamp: img.GetCreationTimestamp(), Status: img.GetStatus(), Family: img.GetFamily(), Architecture: img.GetArchitecture(),
+		SourceImage: img.GetSourceImage(), SourceImageID: img.GetSourceImageId(), SourceDisk: img.GetSourceDisk(), SourceDiskID: img.GetSourceDiskId(),
+		StorageLocations: img.GetStorageLocations(), Licenses: img.GetLicenses(), DiskSizeGB: img.GetDiskSizeGb(),
+		ArchiveSizeBytes: img.GetArchiveSizeBytes(), Labels: map[string]string{}, LabelFingerprint: img.GetLabelFingerprint(),
+	}
+	for k, v := range img.GetLabels() {
+		out.Labels[k] = v
+	}
+	return out, nil
+}
+
+// SetLabels merges labels into the image's labels. A concurrent change
+// (the fingerprint no longer matches) is read again and retried.
+func (c *Client) SetLabels(ctx context.Context, project, image string, labels map[string]string) error {
+	ic, err := c.imagesClient(ctx)
+	if err != nil {
+		return err
+	}
+	for attempt := 1; ; attempt++ {
+		cur, err := c.Image(ctx, project, image)
+		if err != nil {
+			return err
+		}
+		if err := ValidateLabels(cur.Labels, labels); err != nil {
+			return fmt.Errorf("label image %s in project %s: %w", image, project, err)
+		}
+		merged := cur.Labels
+		for k, v := range labels {
+			merged[k] = v
+		}
+		err = c.retry(ctx, func() error {
+			op, err := ic.SetLabels(ctx, &computepb.SetLabelsImageRequest{Project: project, Resource: cur.Name,
+				GlobalSetLabelsRequestResource: &computepb.GlobalSetLabelsRequest{Labels: merged, LabelFingerprint: &cur.LabelFingerprint}})
+			if err != nil {
+				return err
+			}
+			return op.Wait(ctx)
+		})
+		if err == nil {
+			return nil
+		}
+		if httpCode(err) != http.StatusPreconditionFailed || attempt >= 3 {
+			return fmt.Errorf("label image %s in project %s: %w", image, project, err)
+		}
+	}
+}
+
+// GCE label limits.
+const (
+	MaxLabels   = 64
+	MaxLabelLen = 63
+)
+
+var (
+	labelKey   = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,62}$`)
+	labelValue = regexp.MustCompile(`^[a-z0-9_-]{0,63}$`)
+)
+
+// ValidateLabels checks labels, merged into existing, against GCE's rules.
+// GCE also accepts international lowercase letters; this check does not,
+// to keep the rule simple to state.
+func ValidateLabels(existing, labels map[string]string) error {
+	keys := make([]string, 0, len(labels))
+	for k := range labels {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	n := len(existing)
+	var errs []error
+	for _, k := range keys {
+		if !labelKey.MatchString(k) {
+			errs = append(errs, fmt.Errorf("label key %q: keys start with a lowercase letter and have at most %d of a-z, 0-9, _ and -", k, MaxLabelLen))
+		}
+		if v := labels[k]; !labelValue.MatchString(v) {
+			errs = append(errs, fmt.Errorf("label %s: value %q: values have at most %d of a-z, 0-9, _ and -", k, v, MaxLabelLen))
+		}
+		if _, ok := existing[k]; !ok {
+			n++
+		}
+	}
+	if n > MaxLabels {
+		errs = append(errs, fmt.Errorf("the image would have %d labels (%d existing), the limit is %d", n, len(existing), MaxLabels))
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,33 @@
+package gcefake
+
+import (
+	"testing"
+	"time"
+
+	"github.com/imagesmith/packer-plugin-hardening/internal/cloud/gce"
+)
+
+// Env is a fake Compute, Cloud KMS and Cloud Storage for one test.
+type Env struct {
+	Compute *Compute
+	KMS     *KMS
+	GCS     *GCS
+}
+
+// Start starts the three fakes and stops them when t ends.
+func Start(t testing.TB) *Env {
+	t.Helper()
+	g, err := NewGCS()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &Env{Compute: NewCompute(), KMS: NewKMS(), GCS: g}
+	t.Cleanup(func() { e.Compute.Close(); e.KMS.Close(); e.GCS.Close() })
+	return e
+}
+
+// Config points a gce.Client at the fakes, without credentials.
+func (e *Env) Config() gce.Config {
+	return gce.Config{ComputeEndpoint: e.Compute.URL(), KMSEndpoint: e.KMS.URL(), StorageEndpoint: e.GCS.Endpoint(),
+		WithoutAuthentication: true, MaxBackoff: 50 * time.Millisecond}
+}

@@ -1,0 +1,55 @@
+package attest
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestPrepareErrors(t *testing.T) {
+	key := filepath.Join(t.TempDir(), "k.pem")
+	if err := os.WriteFile(key, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		raw  map[string]interface{}
+		want []string
+	}{
+		{"no key", map[string]interface{}{}, []string{"key_file or kms_key is required"}},
+		{"both keys", map[string]interface{}{"key_file": key, "kms_key": "awskms:///alias/a"}, []string{"use exactly one"}},
+		{"missing key file", map[string]interface{}{"key_file": "/nonexistent/key"}, []string{`key_file "/nonexistent/key"`}},
+		{"bad kms uri", map[string]interface{}{"kms_key": "azurekms://vault/key"}, []string{`kms_key "azurekms://vault/key" is not a KMS key URI; accepted: awskms:///KEY-ID`}},
+		{"gcp kms uri without key", map[string]interface{}{"kms_key": "gcpkms://projects/p/locations/l"}, []string{"is not a KMS key URI"}},
+		{"bad evidence kind", map[string]interface{}{"key_file": key, "allow_missing_evidence_unsafe": []string{"sbom"}}, []string{`allow_missing_evidence_unsafe[0]: "sbom" is not an evidence kind; use "cis" or "finalize"`}},
+		{"bad buckets", map[string]interface{}{"key_file": key, "s3_bucket": "My_Bucket", "gcs_bucket": "ok-bucket", "gcs_prefix": "Team/Images"}, []string{
+			`s3_bucket "My_Bucket" is not a valid S3 bucket name`, `gcs_prefix "Team/Images"`}},
+		{"parallelism", map[string]interface{}{"key_file": key, "parallelism": 500}, []string{"parallelism 500: use 1 to 64"}},
+		{"builder id", map[string]interface{}{"key_file": key, "builder_id": "jenkins"}, []string{`builder_id "jenkins" must be a URI`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var c Config
+			err := c.Prepare(tt.raw)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q lacks %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+func TestPrepareDefaults(t *testing.T) {
+	var c Config
+	if err := c.Prepare(map[string]interface{}{"kms_key": "gcpkms://projects/p/locations/global/keyRings/r/cryptoKeys/k/cryptoKeyVersions/2"}); err != nil {
+		t.Fatal(err)
+	}
+	if c.OutputDir != "attestations" || c.EvidenceDir != "evidence" || c.KeyPasswordEnv != "COSIGN_PASSWORD" || c.Parallelism != 16 || !c.tag || c.TemplatePath != "." {
+		t.Errorf("defaults: %+v", c)
+	}
+}

@@ -1,0 +1,189 @@
+package attest
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	packersdk "github.com/hashicorp/packer-plugin-sdk/packer"
+
+	"github.com/imagesmith/packer-plugin-hardening/internal/attest"
+	"github.com/imagesmith/packer-plugin-hardening/internal/cloud/aws"
+	"github.com/imagesmith/packer-plugin-hardening/internal/cloud/gce"
+	"github.com/imagesmith/packer-plugin-hardening/internal/descriptor"
+	"github.com/imagesmith/packer-plugin-hardening/internal/imageref"
+)
+
+// image is one image being attested.
+type image struct {
+	ref     imageref.Ref
+	subject attest.Subject
+	// descriptor holds the canonical descriptor bytes; nil for a tarball,
+	// which is its own subject.
+	descriptor []byte
+	sourceURI  string
+	// existing tags or labels, to check the cloud's limits before writing.
+	existing map[string]string
+
+	bundles []bundle
+	// Filled in by writeLocal and publishRemote.
+	dir, pubPath, subjectPath string
+	// subjectSize is the tarball's size; cosign needs to be told about
+	// blobs over 128 MiB.
+	subjectSize int64
+	remote      []string
+	files       []string
+}
+
+// bundle is one signed statement.
+type bundle struct {
+	kind, predicateType, cosignType string
+	file                            string
+	data                            []byte
+	sha256                          string
+	path                            string // local path once written
+}
+
+// resolve asks the clouds for each image's facts and builds its subject.
+func resolve(ctx context.Context, cl *clouds, refs []imageref.Ref, ev *buildEvidence, in packersdk.Artifact) ([]*image, error) {
+	fsDigest := ""
+	if ev.fin != nil {
+		fsDigest = ev.fin.Manifest.Digest
+	}
+	var images []*image
+	var awsRefs []aws.ImageRef
+	var awsSrc []imageref.Ref
+	for _, r := range refs {
+		switch r.Provider {
+		case imageref.AWS:
+			awsRefs = append(awsRefs, aws.ImageRef{Region: r.Location, ImageID: r.ImageID})
+			awsSrc = append(awsSrc, r)
+		case imageref.GCE:
+			g, err := cl.gce(ctx)
+			if err != nil {
+				return nil, err
+			}
+			facts, err := g.Image(ctx, r.Location, r.ImageID)
+			if err != nil {
+				return nil, fmt.Errorf("look up GCE image %s: %w", r, err)
+			}
+			im, err := gceImage(r, facts, fsDigest)
+			if err != nil {
+				return nil, err
+			}
+			images = append(images, im)
+		case imageref.Rootfs:
+			im, err := tarballImage(r, in.Id())
+			if err != nil {
+				return nil, err
+			}
+			images = append(images, im)
+		}
+	}
+	if len(awsRefs) > 0 {
+		a, err := cl.aws(ctx)
+		if err != nil {
+			return nil, err
+		}
+		facts, err := a.DescribeImages(ctx, awsRefs)
+		if err != nil {
+			return nil, fmt.Errorf("look up AMIs: %w", err)
+		}
+		for i, f := range facts {
+			im, err := awsImage(awsSrc[i], f, fsDigest)
+			if err != nil {
+				return nil, err
+			}
+			images = append(images, im)
+		}
+	}
+	return images, nil
+}
+
+func awsImage(r imageref.Ref, f aws.Image, fsDigest string) (*image, error) {
+	if f.ImageID != r.ImageID || f.Region != r.Location {
+		return nil, fmt.Errorf("EC2 described %s in %s when asked for %s", f.ImageID, f.Region, r)
+	}
+	if f.State != "" && f.State != "available" {
+		return nil, fmt.Errorf("AMI %s is %q, not available", r, f.State)
+	}
+	d := &descriptor.Descriptor{Schema: descriptor.SchemaURI, Provider: "aws", FSManifestDigest: fsDigest, AWS: &descriptor.AWSImage{
+		Region: f.Region, Account: f.OwnerID, ImageID: f.ImageID, ARN: f.ARN, Name: f.Name, CreationDate: f.CreationDate,
+		Architecture: f.Architecture, BootMode: f.BootMode, RootDeviceName: f.RootDeviceName, VirtualizationType: f.VirtualizationType,
+		SnapshotIDs: nonNil(f.SnapshotIDs), SourceImageID: f.SourceImageID, SourceImageRegion: f.SourceImageRegion,
+	}}
+	source := ""
+	switch {
+	case f.SourceImageID != "":
+		region := f.SourceImageRegion
+		if region == "" {
+			region = f.Region
+		}
+		source = "aws:" + region + ":" + f.SourceImageID
+	case r.SourceImageID != "":
+		source = "aws:" + f.Region + ":" + r.SourceImageID
+	}
+	return describe(r, d, source, f.Tags)
+}
+
+func gceImage(r imageref.Ref, f gce.Image, fsDigest string) (*image, error) {
+	if f.Name != r.ImageID && f.ID != r.ImageID {
+		return nil, fmt.Errorf("Compute returned image %s (%s) when asked for %s", f.Name, f.ID, r)
+	}
+	if f.Status != "" && f.Status != "READY" {
+		return nil, fmt.Errorf("GCE image %s is %q, not READY", r, f.Status)
+	}
+	d := &descriptor.Descriptor{Schema: descriptor.SchemaURI, Provider: "gce", FSManifestDigest: fsDigest, GCE: &descriptor.GCEImage{
+		Project: r.Location, Name: f.Name, ID: f.ID, SelfLink: f.SelfLink, CreationTimestamp: f.CreationTimestamp,
+		Architecture: f.Architecture, Family: f.Family, SourceImage: f.SourceImage, SourceImageID: f.SourceImageID,
+		SourceDisk: f.SourceDisk, SourceDiskID: f.SourceDiskID, StorageLocations: f.StorageLocations,
+	}}
+	r.ImageID = f.Name
+	source := f.SourceImage
+	if source == "" && r.SourceImageID != "" {
+		source = "gce:" + r.SourceImageID
+	}
+	return describe(r, d, source, f.Labels)
+}
+
+func describe(r imageref.Ref, d *descriptor.Descriptor, source string, existing map[string]string) (*image, error) {
+	b, err := d.Canonical()
+	if err != nil {
+		return nil, fmt.Errorf("descriptor of %s: %w", r, err)
+	}
+	return &image{
+		ref: r, descriptor: b, sourceURI: source, existing: existing,
+		subject: attest.Subject{Name: d.Name(), Digest: map[string]string{"sha256": descriptor.SHA256(b)}},
+	}, nil
+}
+
+// tarballImage hashes the tarball and checks it is the one the builder
+// reported, so the subject is exactly what was built.
+func tarballImage(r imageref.Ref, artifactID string) (*image, error) {
+	f, err := os.Open(r.Path)
+	if err != nil {
+		return nil, fmt.Errorf("open rootfs tarball: %w", err)
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	if err != nil {
+		return nil, fmt.Errorf("hash rootfs tarball %s: %w", r.Path, err)
+	}
+	sum := hex.EncodeToString(h.Sum(nil))
+	if want, ok := strings.CutPrefix(artifactID, "sha256:"); ok && want != sum {
+		return nil, fmt.Errorf("rootfs tarball %s has sha256 %s, but the builder reported %s: it changed after the build", r.Path, sum, want)
+	}
+	return &image{ref: r, subjectPath: r.Path, subjectSize: n, subject: attest.Subject{Name: r.ImageID, Digest: map[string]string{"sha256": sum}}}, nil
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
