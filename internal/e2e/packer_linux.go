@@ -162,6 +162,17 @@ func Build(t testing.TB, template string, vars map[string]string) (string, error
 	return out.String(), nil
 }
 
+// Init runs `packer init` of template, installing the plugins it requires
+// next to this one (acceptance tests use the cloud builders).
+func Init(t testing.TB, template string) (string, error) {
+	t.Helper()
+	cmd, out := packerCommand(t, template, "init")
+	if err := cmd.Run(); err != nil {
+		return out.String(), fmt.Errorf("packer init: %w", err)
+	}
+	return out.String(), nil
+}
+
 // Validate runs `packer validate` of template and returns its output.
 func Validate(t testing.TB, template string) (string, error) {
 	t.Helper()

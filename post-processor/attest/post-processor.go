@@ -84,7 +84,7 @@ func (p *PostProcessor) run(ctx context.Context, ui packersdk.Ui, in packersdk.A
 	if err != nil {
 		return nil, err
 	}
-	prov, err := p.provenance(ev, in, now())
+	prov, err := p.provenance(ev, now())
 	if err != nil {
 		return nil, err
 	}

@@ -12,8 +12,6 @@ import (
 
 	"crypto"
 
-	packersdk "github.com/hashicorp/packer-plugin-sdk/packer"
-
 	"github.com/imagesmith/packer-plugin-hardening/internal/attest"
 	"github.com/imagesmith/packer-plugin-hardening/internal/evidence"
 	"github.com/imagesmith/packer-plugin-hardening/version"
@@ -31,7 +29,7 @@ var kinds = []struct {
 
 // provenance builds the SLSA predicate shared by every image of the build;
 // signAll adds each image's source image.
-func (p *PostProcessor) provenance(ev *buildEvidence, in packersdk.Artifact, finished time.Time) (*attest.Provenance, error) {
+func (p *PostProcessor) provenance(ev *buildEvidence, finished time.Time) (*attest.Provenance, error) {
 	c := &p.config
 	tmpl, err := templateFiles(c.TemplatePath)
 	if err != nil {
@@ -91,7 +89,6 @@ func (p *PostProcessor) provenance(ev *buildEvidence, in packersdk.Artifact, fin
 		}
 	}
 	rd.Metadata.StartedOn = started
-	_ = in
 	return pv, nil
 }
 

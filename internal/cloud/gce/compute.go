@@ -127,3 +127,20 @@ func ValidateLabels(existing, labels map[string]string) error {
 	}
 	return errors.Join(errs...)
 }
+
+// DeleteImage deletes an image. Only the acceptance tests use it: the
+// plugin never deletes an image.
+func (c *Client) DeleteImage(ctx context.Context, project, image string) error {
+	ic, err := c.imagesClient(ctx)
+	if err != nil {
+		return err
+	}
+	op, err := ic.Delete(ctx, &computepb.DeleteImageRequest{Project: project, Image: image})
+	if err == nil {
+		err = op.Wait(ctx)
+	}
+	if err != nil {
+		return fmt.Errorf("delete image %s in project %s: %w", image, project, err)
+	}
+	return nil
+}
