@@ -19,6 +19,7 @@ import (
 	"github.com/imagesmith/packer-plugin-hardening/internal/cloud/aws"
 	"github.com/imagesmith/packer-plugin-hardening/internal/cloud/gce"
 	"github.com/imagesmith/packer-plugin-hardening/internal/e2e"
+	"github.com/imagesmith/packer-plugin-hardening/internal/layout"
 )
 
 // accEnv returns the named variables or skips the test, saying which are missing.
@@ -117,8 +118,8 @@ build {
 	if buildErr != nil {
 		t.Fatalf("%v\n%s", buildErr, log)
 	}
-	var m Manifest
-	readJSON(t, filepath.Join(dir, "attestations", ManifestFile), &m)
+	var m layout.Manifest
+	readJSON(t, filepath.Join(dir, "attestations", layout.ManifestFile), &m)
 	if len(m.Builds["debian"].Images) != len(regions) {
 		t.Fatalf("manifest has %d images, want one per region %v", len(m.Builds["debian"].Images), regions)
 	}
@@ -189,8 +190,8 @@ build {
 	if buildErr != nil {
 		t.Fatalf("%v\n%s", buildErr, log)
 	}
-	var m Manifest
-	readJSON(t, filepath.Join(dir, "attestations", ManifestFile), &m)
+	var m layout.Manifest
+	readJSON(t, filepath.Join(dir, "attestations", layout.ManifestFile), &m)
 	img := m.Builds["debian"].Images[env["HARDENING_ACC_GCP_PROJECT"]]
 	facts, err := client.Image(context.Background(), env["HARDENING_ACC_GCP_PROJECT"], name)
 	if err != nil {

@@ -23,6 +23,7 @@ import (
 
 	"github.com/imagesmith/packer-plugin-hardening/internal/attest"
 	"github.com/imagesmith/packer-plugin-hardening/internal/e2e"
+	"github.com/imagesmith/packer-plugin-hardening/internal/layout"
 )
 
 // cosignPath finds stock cosign; make test builds it, so it must be there.
@@ -116,16 +117,16 @@ build {
 	}
 
 	// The manifest points at the image's directory and its bundles.
-	var m Manifest
-	readJSON(t, filepath.Join(att, ManifestFile), &m)
+	var m layout.Manifest
+	readJSON(t, filepath.Join(att, layout.ManifestFile), &m)
 	img, ok := m.Builds["cloudlike"].Images["local"]
 	if !ok || len(img.Bundles) != 4 {
 		t.Fatalf("manifest: %+v", m)
 	}
 	tarPath := filepath.Join(out, img.ImageID)
-	var idx Index
-	readJSON(t, filepath.Join(img.Directory, IndexFile), &idx)
-	pub := filepath.Join(img.Directory, PublicKeyFile)
+	var idx layout.Index
+	readJSON(t, filepath.Join(img.Directory, layout.IndexFile), &idx)
+	pub := filepath.Join(img.Directory, layout.PublicKeyFile)
 
 	// Stock cosign verifies every bundle against the tarball, offline.
 	verify := func(bundle, typ, subject string) (string, error) {

@@ -22,6 +22,7 @@ import (
 	"github.com/imagesmith/packer-plugin-hardening/internal/cloud/gce"
 	"github.com/imagesmith/packer-plugin-hardening/internal/cloud/gce/gcefake"
 	"github.com/imagesmith/packer-plugin-hardening/internal/descriptor"
+	"github.com/imagesmith/packer-plugin-hardening/internal/layout"
 )
 
 // Secrets a build has in generated_data and in a sensitive variable; no
@@ -101,15 +102,15 @@ func TestAWSMultiRegion(t *testing.T) {
 	if _, err := run(t, b.postProcessor(t, nil), b.artifact); err != nil {
 		t.Fatal(err)
 	}
-	var m Manifest
-	readJSON(t, filepath.Join(b.f.out, ManifestFile), &m)
+	var m layout.Manifest
+	readJSON(t, filepath.Join(b.f.out, layout.ManifestFile), &m)
 	for _, r := range b.regions {
 		img := m.Builds["debian"].Images[r]
 		if img.ImageID != b.amis[r] || len(img.Bundles) != 4 {
 			t.Fatalf("%s: manifest %+v", r, img)
 		}
 		dir := img.Directory
-		d, err := descriptor.Parse(mustRead(t, filepath.Join(dir, DescriptorFile)))
+		d, err := descriptor.Parse(mustRead(t, filepath.Join(dir, layout.DescriptorFile)))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -173,12 +174,8 @@ func TestAWSMultiRegion(t *testing.T) {
 }
 
 func bundleFile(kind string) string {
-	for _, k := range kinds {
-		if k.kind == kind {
-			return k.file
-		}
-	}
-	return ""
+	k, _ := layout.KindByName(kind)
+	return k.File
 }
 
 func TestAWSRegionFailure(t *testing.T) {
@@ -201,7 +198,7 @@ func TestAWSRegionFailure(t *testing.T) {
 					t.Errorf("%s has a compliance tag after a failed attestation", r)
 				}
 			}
-			if _, err := os.Stat(filepath.Join(b.f.out, ManifestFile)); err == nil {
+			if _, err := os.Stat(filepath.Join(b.f.out, layout.ManifestFile)); err == nil {
 				t.Error("manifest written for a failed attestation")
 			}
 		})
@@ -243,10 +240,10 @@ func TestGCE(t *testing.T) {
 	if _, err := run(t, p, a); err != nil {
 		t.Fatal(err)
 	}
-	var m Manifest
-	readJSON(t, filepath.Join(f.out, ManifestFile), &m)
+	var m layout.Manifest
+	readJSON(t, filepath.Join(f.out, layout.ManifestFile), &m)
 	img := m.Builds["debian"].Images["acme-images"]
-	d, err := descriptor.Parse(mustRead(t, filepath.Join(img.Directory, DescriptorFile)))
+	d, err := descriptor.Parse(mustRead(t, filepath.Join(img.Directory, layout.DescriptorFile)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -289,15 +286,15 @@ func cosignVerifies(t *testing.T, dir string) {
 			return
 		}
 	}
-	var idx Index
-	readJSON(t, filepath.Join(dir, IndexFile), &idx)
-	desc := filepath.Join(dir, DescriptorFile)
-	changed := filepath.Join(t.TempDir(), DescriptorFile)
+	var idx layout.Index
+	readJSON(t, filepath.Join(dir, layout.IndexFile), &idx)
+	desc := filepath.Join(dir, layout.DescriptorFile)
+	changed := filepath.Join(t.TempDir(), layout.DescriptorFile)
 	orig := mustRead(t, desc)
 	os.WriteFile(changed, bytes.Replace(orig, []byte(`"x86_64"`), []byte(`"x86_65"`), 1), 0o644)
 	for _, bd := range idx.Bundles {
 		verify := func(subject string) (string, error) {
-			out, err := exec.Command(cosign, "verify-blob-attestation", "--key", filepath.Join(dir, PublicKeyFile), "--insecure-ignore-tlog",
+			out, err := exec.Command(cosign, "verify-blob-attestation", "--key", filepath.Join(dir, layout.PublicKeyFile), "--insecure-ignore-tlog",
 				"--bundle", filepath.Join(dir, bd.File), "--type", bd.CosignType, subject).CombinedOutput()
 			return string(out), err
 		}

@@ -24,6 +24,7 @@ import (
 	"github.com/imagesmith/packer-plugin-hardening/internal/cis"
 	"github.com/imagesmith/packer-plugin-hardening/internal/e2e"
 	"github.com/imagesmith/packer-plugin-hardening/internal/evidence"
+	"github.com/imagesmith/packer-plugin-hardening/internal/layout"
 )
 
 const runUUID = "6f1c1c9e-0000-4000-8000-000000000001"
@@ -138,9 +139,9 @@ func TestRootfsAttestation(t *testing.T) {
 		t.Errorf("artifact %s from %s", out.Id(), out.BuilderId())
 	}
 	dir := filepath.Join(f.out, "debian", "rootfs", "local", "rootfs.tar")
-	var idx Index
-	readJSON(t, filepath.Join(dir, IndexFile), &idx)
-	e2e.ValidateSchema(t, "docs/schemas/attestations-v1.json", mustRead(t, filepath.Join(dir, IndexFile)))
+	var idx layout.Index
+	readJSON(t, filepath.Join(dir, layout.IndexFile), &idx)
+	e2e.ValidateSchema(t, "docs/schemas/attestations-v1.json", mustRead(t, filepath.Join(dir, layout.IndexFile)))
 	if idx.SubjectSHA256 != strings.TrimPrefix(f.tarball.id, "sha256:") || len(idx.Bundles) != 4 {
 		t.Fatalf("index %+v", idx)
 	}
@@ -162,10 +163,10 @@ func TestRootfsAttestation(t *testing.T) {
 	if string(st.Predicate) != want.String() {
 		t.Error("the CIS predicate differs from cis-results.json")
 	}
-	raw := mustRead(t, filepath.Join(f.out, ManifestFile))
+	raw := mustRead(t, filepath.Join(f.out, layout.ManifestFile))
 	e2e.ValidateSchema(t, "docs/schemas/attest-manifest-v1.json", raw)
-	var m Manifest
-	readJSON(t, filepath.Join(f.out, ManifestFile), &m)
+	var m layout.Manifest
+	readJSON(t, filepath.Join(f.out, layout.ManifestFile), &m)
 	img := m.Builds["debian"].Images["local"]
 	if img.ImageID != "rootfs.tar" || img.Bundles["provenance"] != idx.Bundles[0].SHA256 || m.Builds["debian"].CIS.Score != 97.5 {
 		t.Errorf("manifest %+v", m)
@@ -180,8 +181,8 @@ func TestManifestMergesBuilds(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	var m Manifest
-	readJSON(t, filepath.Join(f.out, ManifestFile), &m)
+	var m layout.Manifest
+	readJSON(t, filepath.Join(f.out, layout.ManifestFile), &m)
 	if len(m.Builds) != 2 || m.Builds["a"].Images["local"].SubjectSHA256 == "" || m.Builds["b"].Images["local"].SubjectSHA256 == "" {
 		t.Errorf("manifest builds %+v", m.Builds)
 	}
@@ -227,7 +228,7 @@ func TestFailsClosed(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 				t.Fatalf("error %v, want it to contain %q", err, tt.wantErr)
 			}
-			if _, err := os.Stat(filepath.Join(f.out, ManifestFile)); err == nil {
+			if _, err := os.Stat(filepath.Join(f.out, layout.ManifestFile)); err == nil {
 				t.Error("a manifest was written for a failed attestation")
 			}
 		})
@@ -241,8 +242,8 @@ func TestStaleEvidenceOptOut(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var idx Index
-	readJSON(t, filepath.Join(f.out, "debian", "rootfs", "local", "rootfs.tar", IndexFile), &idx)
+	var idx layout.Index
+	readJSON(t, filepath.Join(f.out, "debian", "rootfs", "local", "rootfs.tar", layout.IndexFile), &idx)
 	// Stale evidence is never attested: only the provenance is left.
 	if len(idx.Bundles) != 1 || idx.Bundles[0].Kind != "provenance" {
 		t.Errorf("bundles %+v", idx.Bundles)

@@ -17,49 +17,19 @@ import (
 	"github.com/imagesmith/packer-plugin-hardening/internal/cloud/gce"
 	"github.com/imagesmith/packer-plugin-hardening/internal/evidence"
 	"github.com/imagesmith/packer-plugin-hardening/internal/imageref"
+	"github.com/imagesmith/packer-plugin-hardening/internal/layout"
 )
 
-// Files in each image's directory besides the bundles.
 const (
-	DescriptorFile  = "descriptor.json"
-	PublicKeyFile   = "key.pub"
-	IndexFile       = "attestations.json"
-	ManifestFile    = "manifest.json"
-	IndexSchema     = "https://github.com/imagesmith/packer-plugin-hardening/blob/main/docs/schemas/attestations-v1.json"
-	ManifestSchema  = "https://github.com/imagesmith/packer-plugin-hardening/blob/main/docs/schemas/attest-manifest-v1.json"
 	tagPrefix       = "hardening:"
 	labelPrefix     = "hardening-"
 	lockStaleAfter  = 2 * time.Minute
 	lockWaitTimeout = time.Minute
 )
 
-// Index is attestations.json: what one image directory holds. It is a
-// table of contents, not evidence: every entry is checked by its digest.
-type Index struct {
-	Schema          string        `json:"schema"`
-	Image           string        `json:"image"`
-	Subject         string        `json:"subject"`
-	SubjectSHA256   string        `json:"subject_sha256"`
-	Bundles         []IndexBundle `json:"bundles"`
-	PublicKey       string        `json:"public_key"`
-	PublicKeySHA256 string        `json:"public_key_sha256"`
-	BuildName       string        `json:"build_name"`
-	PackerRunUUID   string        `json:"packer_run_uuid"`
-}
-
-// IndexBundle is one bundle of an Index.
-type IndexBundle struct {
-	Kind          string `json:"kind"`
-	PredicateType string `json:"predicate_type"`
-	CosignType    string `json:"cosign_type"`
-	File          string `json:"file"`
-	SHA256        string `json:"sha256"`
-}
-
-// imageKey is where an image's files go, locally and remotely:
-// <provider>/<region or project>/<image>.
+// imageKey is where an image's files go, locally and remotely.
 func imageKey(r imageref.Ref) string {
-	return path.Join(string(r.Provider), r.Location, r.ImageID)
+	return layout.ImageKey(string(r.Provider), r.Location, r.ImageID)
 }
 
 // writeLocal writes each image's directory under
@@ -91,9 +61,9 @@ func writeLocal(out, build string, images []*image, ev *buildEvidence, pubPEM []
 			return fmt.Errorf("move output into %s: %w", final, err)
 		}
 		im.dir = final
-		im.pubPath = filepath.Join(final, PublicKeyFile)
+		im.pubPath = filepath.Join(final, layout.PublicKeyFile)
 		if im.descriptor != nil {
-			im.subjectPath = filepath.Join(final, DescriptorFile)
+			im.subjectPath = filepath.Join(final, layout.DescriptorFile)
 		}
 		im.files = nil
 		for _, f := range files {
@@ -115,9 +85,9 @@ type namedFile struct {
 func (im *image) payloads(ev *buildEvidence, pubPEM []byte, build string) []namedFile {
 	var files []namedFile
 	if im.descriptor != nil {
-		files = append(files, namedFile{DescriptorFile, "application/json", im.descriptor})
+		files = append(files, namedFile{layout.DescriptorFile, "application/json", im.descriptor})
 	}
-	files = append(files, namedFile{PublicKeyFile, "application/x-pem-file", pubPEM})
+	files = append(files, namedFile{layout.PublicKeyFile, "application/x-pem-file", pubPEM})
 	if ev.fin != nil {
 		files = append(files, namedFile{evidence.CycloneDXFile, "application/vnd.cyclonedx+json", ev.cdx},
 			namedFile{evidence.SPDXFile, "application/spdx+json", ev.spdx})
@@ -125,14 +95,14 @@ func (im *image) payloads(ev *buildEvidence, pubPEM []byte, build string) []name
 	if ev.cis != nil {
 		files = append(files, namedFile{evidence.CISResultsFile, "application/json", ev.cisRaw})
 	}
-	idx := Index{Schema: IndexSchema, Image: im.ref.String(), Subject: im.subject.Name, SubjectSHA256: im.subject.Digest["sha256"],
-		PublicKey: PublicKeyFile, PublicKeySHA256: sha256hex(pubPEM), BuildName: build, PackerRunUUID: os.Getenv("PACKER_RUN_UUID")}
+	idx := layout.Index{Schema: layout.IndexSchema, Image: im.ref.String(), Subject: im.subject.Name, SubjectSHA256: im.subject.Digest["sha256"],
+		PublicKey: layout.PublicKeyFile, PublicKeySHA256: sha256hex(pubPEM), BuildName: build, PackerRunUUID: os.Getenv("PACKER_RUN_UUID")}
 	for _, b := range im.bundles {
 		files = append(files, namedFile{b.file, "application/vnd.dev.sigstore.bundle.v0.3+json", b.data})
-		idx.Bundles = append(idx.Bundles, IndexBundle{Kind: b.kind, PredicateType: b.predicateType, CosignType: b.cosignType, File: b.file, SHA256: b.sha256})
+		idx.Bundles = append(idx.Bundles, layout.IndexBundle{Kind: b.kind, PredicateType: b.predicateType, CosignType: b.cosignType, File: b.file, SHA256: b.sha256})
 	}
 	b, _ := json.MarshalIndent(idx, "", "  ")
-	return append(files, namedFile{IndexFile, "application/json", append(b, '\n')})
+	return append(files, namedFile{layout.IndexFile, "application/json", append(b, '\n')})
 }
 
 // publishRemote uploads each image's files to S3 and GCS under

@@ -14,18 +14,9 @@ import (
 
 	"github.com/imagesmith/packer-plugin-hardening/internal/attest"
 	"github.com/imagesmith/packer-plugin-hardening/internal/evidence"
+	"github.com/imagesmith/packer-plugin-hardening/internal/layout"
 	"github.com/imagesmith/packer-plugin-hardening/version"
 )
-
-// Bundle files in each image's directory, with cosign's --type for each.
-var kinds = []struct {
-	kind, file, predicateType, cosignType string
-}{
-	{"provenance", "provenance.sigstore.json", attest.PredicateSLSAProvenance, "slsaprovenance1"},
-	{"cyclonedx", "sbom.cdx.sigstore.json", attest.PredicateCycloneDX, "cyclonedx"},
-	{"spdx", "sbom.spdx.sigstore.json", attest.PredicateSPDX, "spdxjson"},
-	{"cis", "cis.sigstore.json", attest.PredicateCIS, attest.PredicateCIS},
-}
 
 // provenance builds the SLSA predicate shared by every image of the build;
 // signAll adds each image's source image.
@@ -103,7 +94,7 @@ func signAll(images []*image, ev *buildEvidence, prov *attest.Provenance, signer
 	}
 	var jobs []job
 	for _, im := range images {
-		preds := make([][]byte, len(kinds))
+		preds := make([][]byte, len(layout.Kinds))
 		pv := *prov
 		pv.BuildDefinition.ResolvedDependencies = append([]attest.ResourceDescriptor(nil), prov.BuildDefinition.ResolvedDependencies...)
 		if im.sourceURI != "" {
@@ -138,21 +129,21 @@ func signAll(images []*image, ev *buildEvidence, prov *attest.Provenance, signer
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			k := kinds[j.kind]
-			st, err := attest.NewStatement(k.predicateType, j.pred, j.im.subject)
+			k := layout.Kinds[j.kind]
+			st, err := attest.NewStatement(k.PredicateType, j.pred, j.im.subject)
 			if err == nil {
 				var b []byte
 				if b, err = attest.Sign(signer, st); err == nil {
 					// Verify what was signed before anyone can see it.
 					var got *attest.Statement
-					if got, err = attest.Verify(b, pub, j.im.subject.Digest["sha256"]); err == nil && got.PredicateType != k.predicateType {
+					if got, err = attest.Verify(b, pub, j.im.subject.Digest["sha256"]); err == nil && got.PredicateType != k.PredicateType {
 						err = fmt.Errorf("verified statement has predicate type %s", got.PredicateType)
 					}
-					j.im.bundles[j.slot] = bundle{kind: k.kind, predicateType: k.predicateType, cosignType: k.cosignType, file: k.file, data: b, sha256: sha256hex(b)}
+					j.im.bundles[j.slot] = bundle{kind: k.Name, predicateType: k.PredicateType, cosignType: k.CosignType, file: k.File, data: b, sha256: sha256hex(b)}
 				}
 			}
 			if err != nil {
-				errs[i] = fmt.Errorf("sign %s statement for %s: %w", k.kind, j.im.ref, err)
+				errs[i] = fmt.Errorf("sign %s statement for %s: %w", k.Name, j.im.ref, err)
 			}
 		}()
 	}
