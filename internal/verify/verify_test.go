@@ -1,0 +1,191 @@
+package verify
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/imagesmith/packer-plugin-hardening/internal/attest"
+	"github.com/imagesmith/packer-plugin-hardening/internal/cis"
+	"github.com/imagesmith/packer-plugin-hardening/internal/descriptor"
+	"github.com/imagesmith/packer-plugin-hardening/internal/evidence"
+	"github.com/imagesmith/packer-plugin-hardening/internal/layout"
+)
+
+var built = time.Date(2026, 11, 23, 6, 0, 0, 0, time.UTC)
+
+func live() *descriptor.Descriptor {
+	return &descriptor.Descriptor{Schema: descriptor.SchemaURI, Provider: "aws", AWS: &descriptor.AWSImage{
+		Region: "eu-west-1", Account: "111122223333", ImageID: "ami-0abc", ARN: "arn:aws:ec2:eu-west-1::image/ami-0abc",
+		CreationDate: "2026-11-23T06:00:00.000Z", Architecture: "x86_64", SnapshotIDs: []string{"snap-1"}}}
+}
+
+// publish writes an image directory the way hardening-attest does, signed
+// with key, and returns it.
+func publish(t *testing.T, key *ecdsa.PrivateKey, d *descriptor.Descriptor, controls []cis.Result) string {
+	t.Helper()
+	dir := t.TempDir()
+	desc, err := d.Canonical()
+	if err != nil {
+		t.Fatal(err)
+	}
+	write := func(name string, b []byte) {
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(layout.DescriptorFile, desc)
+	prov := attest.Provenance{}
+	prov.BuildDefinition.BuildType = attest.BuildType
+	prov.RunDetails.Builder.ID = "https://github.com/actions/runner/github-hosted"
+	prov.RunDetails.Metadata.FinishedOn = built
+	cisRes := evidence.CISResults{Profile: "cis_level1_server", Controls: controls}
+	preds := map[string]any{
+		"provenance": prov,
+		"cyclonedx":  map[string]any{"components": []map[string]string{{"purl": "pkg:deb/debian/bash@5.2"}, {"purl": "pkg:deb/debian/zlib1g@1.2"}}},
+		"spdx":       map[string]any{"packages": []map[string]string{{"name": "bash"}}},
+		"cis":        cisRes,
+	}
+	subject := attest.Subject{Name: d.Name(), Digest: map[string]string{"sha256": descriptor.SHA256(desc)}}
+	for _, k := range layout.Kinds {
+		p, _ := json.Marshal(preds[k.Name])
+		st, err := attest.NewStatement(k.PredicateType, p, subject)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := attest.Sign(key, st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		write(k.File, b)
+	}
+	return dir
+}
+
+func newKey(t *testing.T) *ecdsa.PrivateKey {
+	t.Helper()
+	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+var passing = []cis.Result{{Rule: "sshd_permit_root_login", CIS: "5.1.20", Level: 1, Status: cis.Pass}}
+
+func defaultPolicy() Policy {
+	return Policy{Require: []string{"provenance", "sbom", "cis"}, MinLevel: 1, MaxAge: 90 * 24 * time.Hour,
+		AllowedBuilders: []string{"https://github.com/actions/runner/github-hosted"}, Now: func() time.Time { return built.Add(time.Hour) }}
+}
+
+func TestVerify(t *testing.T) {
+	key := newKey(t)
+	tests := []struct {
+		name   string
+		setup  func(t *testing.T) (string, *ecdsa.PublicKey, *descriptor.Descriptor, Policy)
+		wantOK bool
+		want   string
+	}{
+		{"good", func(t *testing.T) (string, *ecdsa.PublicKey, *descriptor.Descriptor, Policy) {
+			return publish(t, key, live(), passing), &key.PublicKey, live(), defaultPolicy()
+		}, true, ""},
+		{"wrong key", func(t *testing.T) (string, *ecdsa.PublicKey, *descriptor.Descriptor, Policy) {
+			return publish(t, key, live(), passing), &newKey(t).PublicKey, live(), defaultPolicy()
+		}, false, "provenance.sigstore.json does not verify with the trusted key"},
+		{"tampered descriptor", func(t *testing.T) (string, *ecdsa.PublicKey, *descriptor.Descriptor, Policy) {
+			dir := publish(t, key, live(), passing)
+			b, _ := os.ReadFile(filepath.Join(dir, layout.DescriptorFile))
+			os.WriteFile(filepath.Join(dir, layout.DescriptorFile), []byte(strings.Replace(string(b), "x86_64", "arm64", 1)), 0o644)
+			return dir, &key.PublicKey, live(), defaultPolicy()
+		}, false, "does not verify with the trusted key for subject"},
+		{"tampered bundle", func(t *testing.T) (string, *ecdsa.PublicKey, *descriptor.Descriptor, Policy) {
+			dir := publish(t, key, live(), passing)
+			p := filepath.Join(dir, "cis.sigstore.json")
+			b, _ := os.ReadFile(p)
+			os.WriteFile(p, []byte(strings.Replace(string(b), `"sig":"`, `"sig":"AA`, 1)), 0o644)
+			return dir, &key.PublicKey, live(), defaultPolicy()
+		}, false, "cis.sigstore.json does not verify"},
+		{"missing SBOM when required", func(t *testing.T) (string, *ecdsa.PublicKey, *descriptor.Descriptor, Policy) {
+			dir := publish(t, key, live(), passing)
+			os.Remove(filepath.Join(dir, "sbom.cdx.sigstore.json"))
+			os.Remove(filepath.Join(dir, "sbom.spdx.sigstore.json"))
+			return dir, &key.PublicKey, live(), defaultPolicy()
+		}, false, "no verified sbom attestation"},
+		{"CIS below policy", func(t *testing.T) (string, *ecdsa.PublicKey, *descriptor.Descriptor, Policy) {
+			failing := append([]cis.Result{{Rule: "fs_tmp_noexec", CIS: "1.1.2.1.4", Level: 1, Status: cis.Fail}}, passing...)
+			return publish(t, key, live(), failing), &key.PublicKey, live(), defaultPolicy()
+		}, false, "1 unwaived Level 1 controls fail, the policy allows 0: fs_tmp_noexec (1.1.2.1.4, fail)"},
+		{"level 2 required", func(t *testing.T) (string, *ecdsa.PublicKey, *descriptor.Descriptor, Policy) {
+			pol := defaultPolicy()
+			pol.MinLevel = 2
+			return publish(t, key, live(), passing), &key.PublicKey, live(), pol
+		}, false, "profile cis_level1_server is Level 1, the policy requires Level 2"},
+		{"descriptor of another image", func(t *testing.T) (string, *ecdsa.PublicKey, *descriptor.Descriptor, Policy) {
+			other := live()
+			other.AWS.ImageID, other.AWS.ARN = "ami-0other", "arn:aws:ec2:eu-west-1::image/ami-0other"
+			return publish(t, key, other, passing), &key.PublicKey, live(), defaultPolicy()
+		}, false, `the descriptor records image_id "ami-0other", the cloud reports "ami-0abc"`},
+		{"snapshots differ from the cloud's", func(t *testing.T) (string, *ecdsa.PublicKey, *descriptor.Descriptor, Policy) {
+			now := live()
+			now.AWS.SnapshotIDs = []string{"snap-replaced"}
+			return publish(t, key, live(), passing), &key.PublicKey, now, defaultPolicy()
+		}, false, `snapshot_ids "snap-1", the cloud reports "snap-replaced"`},
+		{"expired", func(t *testing.T) (string, *ecdsa.PublicKey, *descriptor.Descriptor, Policy) {
+			pol := defaultPolicy()
+			pol.Now = func() time.Time { return built.Add(100 * 24 * time.Hour) }
+			return publish(t, key, live(), passing), &key.PublicKey, live(), pol
+		}, false, "the policy allows 2160h0m0s"},
+		{"builder not allowed", func(t *testing.T) (string, *ecdsa.PublicKey, *descriptor.Descriptor, Policy) {
+			pol := defaultPolicy()
+			pol.AllowedBuilders = []string{"https://ci.example.com/runners/images"}
+			return publish(t, key, live(), passing), &key.PublicKey, live(), pol
+		}, false, "is not an allowed builder"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir, pub, now, pol := tt.setup(t)
+			r, err := Verify(context.Background(), Dir(dir), pub, Subject{Live: now}, pol)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.OK != tt.wantOK {
+				t.Fatalf("ok=%v, problems %+v", r.OK, r.Problems)
+			}
+			if tt.want == "" {
+				if len(r.Verified) != 4 || r.CIS == nil || r.SBOM.CycloneDXComponents != 2 || r.SBOM.ByType["deb"] != 2 || r.Provenance == nil {
+					t.Errorf("report %+v", r)
+				}
+				return
+			}
+			found := false
+			for _, p := range r.Problems {
+				found = found || strings.Contains(p.Reason, tt.want)
+			}
+			if !found {
+				t.Errorf("no problem says %q: %+v", tt.want, r.Problems)
+			}
+		})
+	}
+}
+
+// TestReportHoldsOnlyVerifiedData: an unsigned change to a copy of the
+// CIS results never reaches the report, which comes from the statement.
+func TestReportHoldsOnlyVerifiedData(t *testing.T) {
+	key := newKey(t)
+	dir := publish(t, key, live(), passing)
+	os.WriteFile(filepath.Join(dir, evidence.CISResultsFile), []byte(`{"profile":"cis_level2_server","controls":[]}`), 0o644)
+	r, err := Verify(context.Background(), Dir(dir), &key.PublicKey, Subject{Live: live()}, defaultPolicy())
+	if err != nil || !r.OK {
+		t.Fatalf("%v %+v", err, r)
+	}
+	if r.CIS.Profile != "cis_level1_server" || len(r.CIS.Controls) != 1 {
+		t.Errorf("report took the unsigned copy: %+v", r.CIS)
+	}
+}
