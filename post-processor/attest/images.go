@@ -111,11 +111,7 @@ func awsImage(r imageref.Ref, f aws.Image, fsDigest string) (*image, error) {
 	if f.State != "" && f.State != "available" {
 		return nil, fmt.Errorf("AMI %s is %q, not available", r, f.State)
 	}
-	d := &descriptor.Descriptor{Schema: descriptor.SchemaURI, Provider: "aws", FSManifestDigest: fsDigest, AWS: &descriptor.AWSImage{
-		Region: f.Region, Account: f.OwnerID, ImageID: f.ImageID, ARN: f.ARN, Name: f.Name, CreationDate: f.CreationDate,
-		Architecture: f.Architecture, BootMode: f.BootMode, RootDeviceName: f.RootDeviceName, VirtualizationType: f.VirtualizationType,
-		SnapshotIDs: nonNil(f.SnapshotIDs), SourceImageID: f.SourceImageID, SourceImageRegion: f.SourceImageRegion,
-	}}
+	d := f.Descriptor(fsDigest)
 	source := ""
 	switch {
 	case f.SourceImageID != "":
@@ -137,11 +133,8 @@ func gceImage(r imageref.Ref, f gce.Image, fsDigest string) (*image, error) {
 	if f.Status != "" && f.Status != "READY" {
 		return nil, fmt.Errorf("GCE image %s is %q, not READY", r, f.Status)
 	}
-	d := &descriptor.Descriptor{Schema: descriptor.SchemaURI, Provider: "gce", FSManifestDigest: fsDigest, GCE: &descriptor.GCEImage{
-		Project: r.Location, Name: f.Name, ID: f.ID, SelfLink: f.SelfLink, CreationTimestamp: f.CreationTimestamp,
-		Architecture: f.Architecture, Family: f.Family, SourceImage: f.SourceImage, SourceImageID: f.SourceImageID,
-		SourceDisk: f.SourceDisk, SourceDiskID: f.SourceDiskID, StorageLocations: f.StorageLocations,
-	}}
+	d := f.Descriptor(fsDigest)
+	d.GCE.Project = r.Location
 	r.ImageID = f.Name
 	source := f.SourceImage
 	if source == "" && r.SourceImageID != "" {
@@ -179,11 +172,4 @@ func tarballImage(r imageref.Ref, artifactID string) (*image, error) {
 		return nil, fmt.Errorf("rootfs tarball %s has sha256 %s, but the builder reported %s: it changed after the build", r.Path, sum, want)
 	}
 	return &image{ref: r, subjectPath: r.Path, subjectSize: n, subject: attest.Subject{Name: r.ImageID, Digest: map[string]string{"sha256": sum}}}, nil
-}
-
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
 }

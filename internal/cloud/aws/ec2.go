@@ -12,6 +12,8 @@ import (
 	sdk "github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+
+	"github.com/imagesmith/packer-plugin-hardening/internal/descriptor"
 )
 
 // ImageRef names one AMI.
@@ -178,4 +180,18 @@ func (c *Client) DeregisterImage(ctx context.Context, ref ImageRef) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// Descriptor is the canonical descriptor of the image: only facts that do
+// not change while the image exists, plus fsManifestDigest.
+func (i Image) Descriptor(fsManifestDigest string) *descriptor.Descriptor {
+	snaps := i.SnapshotIDs
+	if snaps == nil {
+		snaps = []string{}
+	}
+	return &descriptor.Descriptor{Schema: descriptor.SchemaURI, Provider: "aws", FSManifestDigest: fsManifestDigest, AWS: &descriptor.AWSImage{
+		Region: i.Region, Account: i.OwnerID, ImageID: i.ImageID, ARN: i.ARN, Name: i.Name, CreationDate: i.CreationDate,
+		Architecture: i.Architecture, BootMode: i.BootMode, RootDeviceName: i.RootDeviceName, VirtualizationType: i.VirtualizationType,
+		SnapshotIDs: snaps, SourceImageID: i.SourceImageID, SourceImageRegion: i.SourceImageRegion,
+	}}
 }

@@ -10,6 +10,8 @@ import (
 	"strconv"
 
 	"cloud.google.com/go/compute/apiv1/computepb"
+
+	"github.com/imagesmith/packer-plugin-hardening/internal/descriptor"
 )
 
 // Image is what Compute images.get says about one image.
@@ -143,4 +145,14 @@ func (c *Client) DeleteImage(ctx context.Context, project, image string) error {
 		return fmt.Errorf("delete image %s in project %s: %w", image, project, err)
 	}
 	return nil
+}
+
+// Descriptor is the canonical descriptor of the image: only facts that do
+// not change while the image exists, plus fsManifestDigest.
+func (i Image) Descriptor(fsManifestDigest string) *descriptor.Descriptor {
+	return &descriptor.Descriptor{Schema: descriptor.SchemaURI, Provider: "gce", FSManifestDigest: fsManifestDigest, GCE: &descriptor.GCEImage{
+		Project: i.Project, Name: i.Name, ID: i.ID, SelfLink: i.SelfLink, CreationTimestamp: i.CreationTimestamp,
+		Architecture: i.Architecture, Family: i.Family, SourceImage: i.SourceImage, SourceImageID: i.SourceImageID,
+		SourceDisk: i.SourceDisk, SourceDiskID: i.SourceDiskID, StorageLocations: i.StorageLocations,
+	}}
 }

@@ -2,7 +2,12 @@ package gce
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
+	"io/fs"
+
+	"cloud.google.com/go/storage"
 )
 
 // Upload writes body to gs://bucket/object and returns that URI.
@@ -27,4 +32,30 @@ func (c *Client) Upload(ctx context.Context, bucket, object string, body []byte,
 		return "", fmt.Errorf("upload %s: %w", uri, err)
 	}
 	return uri, nil
+}
+
+// Download reads gs://bucket/object, at most limit bytes; a missing object
+// is reported with fs.ErrNotExist.
+func (c *Client) Download(ctx context.Context, bucket, object string, limit int64) ([]byte, error) {
+	uri := "gs://" + bucket + "/" + object
+	sc, err := c.storageClient(ctx)
+	if err != nil {
+		return nil, err
+	}
+	r, err := sc.Bucket(bucket).Object(object).NewReader(ctx)
+	if errors.Is(err, storage.ErrObjectNotExist) {
+		return nil, fmt.Errorf("%s: %w", uri, fs.ErrNotExist)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("download %s: %w", uri, err)
+	}
+	defer r.Close()
+	b, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("download %s: %w", uri, err)
+	}
+	if int64(len(b)) > limit {
+		return nil, fmt.Errorf("%s is larger than %d bytes", uri, limit)
+	}
+	return b, nil
 }

@@ -1,0 +1,222 @@
+// Package verifycli is the `packer-plugin-hardening verify` command: it
+// finds an image's attestations (from its tags or labels, a bucket, a local
+// directory or an attest manifest), verifies them against a trusted key,
+// the image's live facts and a policy, and reports the result.
+package verifycli
+
+import (
+	"context"
+	"crypto"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/imagesmith/packer-plugin-hardening/internal/attest"
+	"github.com/imagesmith/packer-plugin-hardening/internal/cloud/aws"
+	"github.com/imagesmith/packer-plugin-hardening/internal/cloud/gce"
+	"github.com/imagesmith/packer-plugin-hardening/internal/verify"
+)
+
+// Exit codes.
+const (
+	ExitVerified = 0
+	ExitFailed   = 1
+	ExitUsage    = 2
+)
+
+const usage = `Usage: packer-plugin-hardening verify --key KEY [options] IMAGE
+
+Verifies the attestations hardening-attest published for IMAGE: every
+signature against KEY, that each statement is about exactly this image, that
+the image's descriptor matches what the cloud reports for it now, and the
+policy. Exits 0 when everything holds, 1 with the reasons when not, 2 on a
+usage or access error.
+
+IMAGE is one of:
+  ami-0123456789abcdef0 --region REGION   an AMI (attestations found from its
+                                          hardening:attestations tag, or --location)
+  NAME-OR-ID --project PROJECT            a GCE image (found from its labels, or --location)
+  path/to/rootfs.tar --location DIR       a hardening-rootfs tarball
+or omit IMAGE and give --manifest FILE --build NAME --location-key KEY to take
+the image from an attest manifest.json (its AMI, GCE image or, with IMAGE, tarball).
+
+Options:
+`
+
+// Clouds opens the cloud clients; tests point them at local endpoints.
+type Clouds struct {
+	AWS func(ctx context.Context, region string) (*aws.Client, error)
+	GCE func(ctx context.Context) (*gce.Client, error)
+}
+
+// DefaultClouds uses the standard credential chains.
+var DefaultClouds = Clouds{
+	AWS: func(ctx context.Context, region string) (*aws.Client, error) {
+		return aws.New(ctx, aws.Config{Region: region})
+	},
+	GCE: func(ctx context.Context) (*gce.Client, error) { return gce.New(ctx, gce.Config{}) },
+}
+
+type options struct {
+	key, region, project, location, manifest, build, locationKey, html string
+	require                                                            string
+	minLevel, maxFailed                                                int
+	maxAge                                                             time.Duration
+	allowBuilders                                                      multi
+	json, terraform                                                    bool
+}
+
+type multi []string
+
+func (m *multi) String() string     { return strings.Join(*m, ",") }
+func (m *multi) Set(v string) error { *m = append(*m, v); return nil }
+
+// Main runs the command with args (after "verify") and returns the exit code.
+func Main(ctx context.Context, args []string, stdout, stderr io.Writer, clouds Clouds) int {
+	var o options
+	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, usage); fs.PrintDefaults() }
+	fs.StringVar(&o.key, "key", "", "trusted public key: a PEM file, awskms://... or gcpkms://... (required)")
+	fs.StringVar(&o.region, "region", "", "AWS region of the AMI")
+	fs.StringVar(&o.project, "project", "", "GCE project of the image")
+	fs.StringVar(&o.location, "location", "", "where the attestations are: a local directory, s3://BUCKET/PREFIX/ or gs://BUCKET/PREFIX/ (default: from the image's tags or labels)")
+	fs.StringVar(&o.manifest, "manifest", "", "an attest manifest.json to take the image from, with --build and --location-key")
+	fs.StringVar(&o.build, "build", "", "build name in --manifest")
+	fs.StringVar(&o.locationKey, "location-key", "", "AWS region, GCE project or \"local\" in --manifest")
+	fs.StringVar(&o.require, "require", "provenance,sbom,cis", "statements that must be present: provenance, sbom (CycloneDX or SPDX), cyclonedx, spdx, cis")
+	fs.IntVar(&o.minLevel, "min-level", 1, "lowest CIS profile level accepted (1 or 2)")
+	fs.IntVar(&o.maxFailed, "max-failed", 0, "unwaived Level 1 controls allowed to fail or error")
+	fs.DurationVar(&o.maxAge, "max-age", 0, "oldest build accepted, such as 720h (default: any age)")
+	fs.Var(&o.allowBuilders, "allow-builder", "accepted SLSA builder id (repeatable; default: any)")
+	fs.BoolVar(&o.json, "json", false, "print the report as JSON")
+	fs.BoolVar(&o.terraform, "terraform", false, "print {\"image_id\", \"verified\", \"subject_sha256\"} for Terraform's external data source")
+	fs.StringVar(&o.html, "html", "", "also write an HTML report, rendered from verified data only, to this file")
+	if err := fs.Parse(args); err != nil {
+		return ExitUsage
+	}
+	image := fs.Arg(0)
+	if fs.NArg() > 1 {
+		fmt.Fprintf(stderr, "verify: one IMAGE at most, got %q\n", fs.Args())
+		return ExitUsage
+	}
+	rep, id, err := run(ctx, o, image, clouds)
+	if err != nil {
+		fmt.Fprintf(stderr, "verify: %v\n", err)
+		var ue usageError
+		if errors.As(err, &ue) {
+			return ExitUsage
+		}
+		return ExitUsage
+	}
+	if o.html != "" {
+		if err := writeHTML(o.html, rep); err != nil {
+			fmt.Fprintf(stderr, "verify: %v\n", err)
+			return ExitUsage
+		}
+	}
+	switch {
+	case o.terraform:
+		if rep.OK {
+			json.NewEncoder(stdout).Encode(map[string]string{"image_id": id, "verified": "true", "subject_sha256": rep.SubjectSHA256})
+		}
+	case o.json:
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		enc.Encode(rep)
+	default:
+		summary(stdout, rep)
+	}
+	if !rep.OK {
+		for _, p := range rep.Problems {
+			fmt.Fprintf(stderr, "verify: FAILED %s: %s\n", p.Check, p.Reason)
+		}
+		return ExitFailed
+	}
+	return ExitVerified
+}
+
+type usageError struct{ error }
+
+func usagef(format string, a ...any) error { return usageError{fmt.Errorf(format, a...)} }
+
+// run finds the image and its attestations and verifies them. It returns
+// the report and the image ID.
+func run(ctx context.Context, o options, image string, clouds Clouds) (*verify.Report, string, error) {
+	if o.key == "" {
+		return nil, "", usagef("--key is required: the public key you trust, as a PEM file or a KMS URI")
+	}
+	t, err := resolve(o, image)
+	if err != nil {
+		return nil, "", err
+	}
+	pub, err := publicKey(ctx, o.key, t, clouds)
+	if err != nil {
+		return nil, "", err
+	}
+	src, subj, err := t.open(ctx, o, clouds)
+	if err != nil {
+		return nil, "", err
+	}
+	pol := verify.Policy{MinLevel: o.minLevel, MaxFailed: o.maxFailed, MaxAge: o.maxAge, AllowedBuilders: o.allowBuilders}
+	for _, r := range strings.Split(o.require, ",") {
+		if r = strings.TrimSpace(r); r != "" {
+			switch r {
+			case "provenance", "sbom", "cyclonedx", "spdx", "cis":
+				pol.Require = append(pol.Require, r)
+			default:
+				return nil, "", usagef("--require %q: accepted are provenance, sbom, cyclonedx, spdx and cis", r)
+			}
+		}
+	}
+	rep, err := verify.Verify(ctx, src, pub, subj, pol)
+	return rep, t.id, err
+}
+
+// publicKey loads the trusted key from a PEM file or a KMS.
+func publicKey(ctx context.Context, key string, t *target, clouds Clouds) (crypto.PublicKey, error) {
+	switch {
+	case strings.HasPrefix(key, "awskms://"):
+		c, err := clouds.AWS(ctx, t.region)
+		if err != nil {
+			return nil, err
+		}
+		s, err := c.Signer(ctx, key)
+		if err != nil {
+			return nil, fmt.Errorf("--key: %w", err)
+		}
+		return s.Public(), nil
+	case strings.HasPrefix(key, "gcpkms://"):
+		c, err := clouds.GCE(ctx)
+		if err != nil {
+			return nil, err
+		}
+		s, err := c.Signer(ctx, key)
+		if err != nil {
+			return nil, fmt.Errorf("--key: %w", err)
+		}
+		return s.Public(), nil
+	}
+	b, err := os.ReadFile(key)
+	if err != nil {
+		return nil, fmt.Errorf("--key: %w", err)
+	}
+	pub, err := attest.ParsePublicKey(b)
+	if err != nil {
+		return nil, fmt.Errorf("--key %s: %w", key, err)
+	}
+	return pub, nil
+}
+
+func absOr(p string) string {
+	if a, err := filepath.Abs(p); err == nil {
+		return a
+	}
+	return p
+}

@@ -1,0 +1,91 @@
+package verifycli
+
+import (
+	_ "embed"
+	"fmt"
+	"html/template"
+	"io"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/imagesmith/packer-plugin-hardening/internal/cis"
+	"github.com/imagesmith/packer-plugin-hardening/internal/verify"
+)
+
+// summary prints the human report.
+func summary(w io.Writer, r *verify.Report) {
+	verdict := "VERIFIED"
+	if !r.OK {
+		verdict = "FAILED"
+	}
+	fmt.Fprintf(w, "%s  %s\n", verdict, r.Subject)
+	fmt.Fprintf(w, "  subject sha256:%s\n  attestations  %s\n  verified      %s\n", r.SubjectSHA256, r.Source, strings.Join(r.Verified, ", "))
+	if d := r.Descriptor; d != nil && d.AWS != nil {
+		fmt.Fprintf(w, "  image         %s in %s, account %s, created %s, snapshots %s\n", d.AWS.ImageID, d.AWS.Region, d.AWS.Account, d.AWS.CreationDate, strings.Join(d.AWS.SnapshotIDs, ", "))
+	}
+	if d := r.Descriptor; d != nil && d.GCE != nil {
+		fmt.Fprintf(w, "  image         %s (id %s) in %s, created %s\n", d.GCE.Name, d.GCE.ID, d.GCE.Project, d.GCE.CreationTimestamp)
+	}
+	if p := r.Provenance; p != nil {
+		fmt.Fprintf(w, "  built by      %s, %s (%s)\n", p.RunDetails.Builder.ID, p.RunDetails.Metadata.FinishedOn.Format(time.RFC3339), p.RunDetails.Metadata.InvocationID)
+	}
+	if c := r.CIS; c != nil {
+		fmt.Fprintf(w, "  CIS           %s, %s %s: score %.1f%%, %s\n", c.Profile, c.Benchmark.ID, c.Benchmark.Version, c.Summary.Score, counts(c.Summary.Counts))
+	}
+	if s := r.SBOM; s != nil {
+		fmt.Fprintf(w, "  SBOM          %d CycloneDX components, %d SPDX packages\n", s.CycloneDXComponents, s.SPDXPackages)
+	}
+	for _, p := range r.Problems {
+		fmt.Fprintf(w, "  FAILED %-10s %s\n", p.Check, p.Reason)
+	}
+}
+
+func counts(n map[cis.Status]int) string {
+	var parts []string
+	for _, s := range cis.Statuses {
+		if n[s] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n[s], s))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+//go:embed report.html.tmpl
+var reportTemplate string
+
+var reportHTML = template.Must(template.New("report").Funcs(template.FuncMap{
+	"counts": counts,
+	"time":   func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"sorted": func(m map[string]string) [][2]string {
+		var kv [][2]string
+		for k, v := range m {
+			kv = append(kv, [2]string{k, v})
+		}
+		sort.Slice(kv, func(i, j int) bool { return kv[i][0] < kv[j][0] })
+		return kv
+	},
+	"sortedInt": func(m map[string]int) [][2]any {
+		var kv [][2]any
+		for k, v := range m {
+			kv = append(kv, [2]any{k, v})
+		}
+		sort.Slice(kv, func(i, j int) bool { return kv[i][0].(string) < kv[j][0].(string) })
+		return kv
+	},
+}).Parse(reportTemplate))
+
+// writeHTML renders the report. Everything in it comes from r, which holds
+// only data from verified statements.
+func writeHTML(file string, r *verify.Report) error {
+	f, err := os.Create(file)
+	if err != nil {
+		return fmt.Errorf("--html: %w", err)
+	}
+	if err := reportHTML.Execute(f, r); err != nil {
+		f.Close()
+		return fmt.Errorf("render the HTML report: %w", err)
+	}
+	return f.Close()
+}
