@@ -37,6 +37,8 @@ need_apt=()
 command -v mmdebstrap >/dev/null || need_apt+=(mmdebstrap)
 command -v debootstrap >/dev/null || need_apt+=(debootstrap)
 command -v unzip >/dev/null || need_apt+=(unzip)
+# Headless Chromium renders the verify command's HTML report in the tests.
+command -v chromium >/dev/null || need_apt+=(chromium)
 if [ ${#need_apt[@]} -gt 0 ]; then
 	if [ "$(id -u)" != 0 ]; then
 		log "missing ${need_apt[*]}: run as root or install them with apt-get"

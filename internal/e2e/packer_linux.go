@@ -89,6 +89,19 @@ func PluginDir(t testing.TB) string {
 	return pluginDir
 }
 
+// PluginBinary is the installed plugin binary, for its verify command.
+func PluginBinary(t testing.TB) string {
+	t.Helper()
+	m, _ := filepath.Glob(filepath.Join(PluginDir(t), "github.com", "imagesmith", "hardening", "packer-plugin-hardening_v*"))
+	for _, p := range m {
+		if !strings.HasSuffix(p, "_SHA256SUM") {
+			return p
+		}
+	}
+	t.Fatalf("no installed plugin binary in %s", PluginDir(t))
+	return ""
+}
+
 func installPlugin(packer, moduleRoot string) (string, error) {
 	removeStalePluginDirs()
 	dir, err := os.MkdirTemp("", pluginDirPrefix+strconv.Itoa(os.Getpid())+"-")

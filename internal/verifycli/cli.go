@@ -8,7 +8,6 @@ import (
 	"context"
 	"crypto"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -109,10 +108,6 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, clouds C
 	rep, id, err := run(ctx, o, image, clouds)
 	if err != nil {
 		fmt.Fprintf(stderr, "verify: %v\n", err)
-		var ue usageError
-		if errors.As(err, &ue) {
-			return ExitUsage
-		}
 		return ExitUsage
 	}
 	if o.html != "" {
@@ -142,15 +137,25 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, clouds C
 	return ExitVerified
 }
 
-type usageError struct{ error }
-
-func usagef(format string, a ...any) error { return usageError{fmt.Errorf(format, a...)} }
+// usagef reports a mistake in the arguments.
+func usagef(format string, a ...any) error { return fmt.Errorf(format, a...) }
 
 // run finds the image and its attestations and verifies them. It returns
 // the report and the image ID.
 func run(ctx context.Context, o options, image string, clouds Clouds) (*verify.Report, string, error) {
 	if o.key == "" {
 		return nil, "", usagef("--key is required: the public key you trust, as a PEM file or a KMS URI")
+	}
+	pol := verify.Policy{MinLevel: o.minLevel, MaxFailed: o.maxFailed, MaxAge: o.maxAge, AllowedBuilders: o.allowBuilders}
+	for _, r := range strings.Split(o.require, ",") {
+		if r = strings.TrimSpace(r); r != "" {
+			switch r {
+			case "provenance", "sbom", "cyclonedx", "spdx", "cis":
+				pol.Require = append(pol.Require, r)
+			default:
+				return nil, "", usagef("--require %q: accepted are provenance, sbom, cyclonedx, spdx and cis", r)
+			}
+		}
 	}
 	t, err := resolve(o, image)
 	if err != nil {
@@ -163,17 +168,6 @@ func run(ctx context.Context, o options, image string, clouds Clouds) (*verify.R
 	src, subj, err := t.open(ctx, o, clouds)
 	if err != nil {
 		return nil, "", err
-	}
-	pol := verify.Policy{MinLevel: o.minLevel, MaxFailed: o.maxFailed, MaxAge: o.maxAge, AllowedBuilders: o.allowBuilders}
-	for _, r := range strings.Split(o.require, ",") {
-		if r = strings.TrimSpace(r); r != "" {
-			switch r {
-			case "provenance", "sbom", "cyclonedx", "spdx", "cis":
-				pol.Require = append(pol.Require, r)
-			default:
-				return nil, "", usagef("--require %q: accepted are provenance, sbom, cyclonedx, spdx and cis", r)
-			}
-		}
 	}
 	rep, err := verify.Verify(ctx, src, pub, subj, pol)
 	return rep, t.id, err

@@ -84,7 +84,8 @@ func (c *Client) storageClient(ctx context.Context) (*storage.Client, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.storage == nil {
-		sc, err := storage.NewClient(ctx, c.options(c.cfg.StorageEndpoint)...)
+		// JSON reads go to the same API, and endpoint, as writes.
+		sc, err := storage.NewClient(ctx, append(c.options(c.cfg.StorageEndpoint), storage.WithJSONReads())...)
 		if err != nil {
 			return nil, fmt.Errorf("open Cloud Storage client: %w", err)
 		}
