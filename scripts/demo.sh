@@ -47,3 +47,12 @@ for pair in provenance.sigstore.json:slsaprovenance1 sbom.cdx.sigstore.json:cycl
 	echo "+ COSIGN_MAX_ATTACHMENT_SIZE=4GiB cosign verify-blob-attestation --key $keys/cosign.pub --insecure-ignore-tlog --bundle $dir/$bundle --type $type $out/rootfs.tar"
 	COSIGN_MAX_ATTACHMENT_SIZE=4GiB cosign verify-blob-attestation --key "$keys/cosign.pub" --insecure-ignore-tlog --bundle "$dir/$bundle" --type "$type" "$out/rootfs.tar" 2>&1 | grep -v '^WARNING: Skipping tlog'
 done
+
+# And with the plugin's own verify command: signatures, binding to the
+# tarball, and the default policy (provenance, SBOM and CIS present, no
+# unwaived Level 1 failure), plus an HTML report from the verified data.
+plugin=$(ls "${PACKER_PLUGIN_PATH:-$HOME/.config/packer/plugins}"/github.com/imagesmith/hardening/packer-plugin-hardening_v* | grep -v SHA256SUM | head -1)
+echo
+echo "+ $plugin verify --key $keys/cosign.pub --location $attestations --html $attestations/report.html $out/rootfs.tar"
+"$plugin" verify --key "$keys/cosign.pub" --location "$attestations" --html "$attestations/report.html" "$out/rootfs.tar"
+echo "HTML report: $attestations/report.html"
