@@ -6,6 +6,7 @@ package verifycli
 // report. Gated by HARDENING_E2E or PACKER_ACC like every e2e test.
 
 import (
+	"encoding/json"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -90,6 +91,15 @@ build {
 		t.Fatalf("verify the demo output: exit %d\n%s", code, o)
 	}
 	checkHTML(t, html, dir)
+
+	// What example/terraform's module runs: a JSON object of strings for
+	// the external data source.
+	cmd := exec.Command(bin, "verify", "--terraform", "--key", pub, "--manifest", filepath.Join(att, "manifest.json"), "--build", "debian12", "--location-key", "local", out)
+	tf, err := cmd.Output()
+	var result map[string]string
+	if err != nil || json.Unmarshal(tf, &result) != nil || result["image_id"] != "rootfs.tar" || result["verified"] != "true" || len(result["subject_sha256"]) != 64 {
+		t.Errorf("--terraform: %v %q", err, tf)
+	}
 
 	// Each of these must fail with a reason that names the problem.
 	copyDir := func(t *testing.T) string {
