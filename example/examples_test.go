@@ -165,4 +165,3 @@ func TestPackerFmt(t *testing.T) {
 		}
 	}
 }
-

@@ -6,11 +6,11 @@ package verifycli
 // report. Gated by HARDENING_E2E or PACKER_ACC like every e2e test.
 
 import (
-	"encoding/json"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/x509"
+	"encoding/json"
 	"encoding/pem"
 	"fmt"
 	"os"
