@@ -5,18 +5,17 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/imagesmith/packer-plugin-hardening/internal/attest"
 	"github.com/imagesmith/packer-plugin-hardening/internal/cis"
 	"github.com/imagesmith/packer-plugin-hardening/internal/descriptor"
 	"github.com/imagesmith/packer-plugin-hardening/internal/evidence"
 	"github.com/imagesmith/packer-plugin-hardening/internal/layout"
+	"github.com/imagesmith/packer-plugin-hardening/internal/verify/verifytest"
 )
 
 var built = time.Date(2026, 11, 23, 6, 0, 0, 0, time.UTC)
@@ -32,39 +31,10 @@ func live() *descriptor.Descriptor {
 func publish(t *testing.T, key *ecdsa.PrivateKey, d *descriptor.Descriptor, controls []cis.Result) string {
 	t.Helper()
 	dir := t.TempDir()
-	desc, err := d.Canonical()
-	if err != nil {
-		t.Fatal(err)
-	}
-	write := func(name string, b []byte) {
+	for name, b := range verifytest.Files(t, key, d, built, controls) {
 		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
 			t.Fatal(err)
 		}
-	}
-	write(layout.DescriptorFile, desc)
-	prov := attest.Provenance{}
-	prov.BuildDefinition.BuildType = attest.BuildType
-	prov.RunDetails.Builder.ID = "https://github.com/actions/runner/github-hosted"
-	prov.RunDetails.Metadata.FinishedOn = built
-	cisRes := evidence.CISResults{Profile: "cis_level1_server", Controls: controls}
-	preds := map[string]any{
-		"provenance": prov,
-		"cyclonedx":  map[string]any{"components": []map[string]string{{"purl": "pkg:deb/debian/bash@5.2"}, {"purl": "pkg:deb/debian/zlib1g@1.2"}}},
-		"spdx":       map[string]any{"packages": []map[string]string{{"name": "bash"}}},
-		"cis":        cisRes,
-	}
-	subject := attest.Subject{Name: d.Name(), Digest: map[string]string{"sha256": descriptor.SHA256(desc)}}
-	for _, k := range layout.Kinds {
-		p, _ := json.Marshal(preds[k.Name])
-		st, err := attest.NewStatement(k.PredicateType, p, subject)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := attest.Sign(key, st)
-		if err != nil {
-			t.Fatal(err)
-		}
-		write(k.File, b)
 	}
 	return dir
 }
@@ -82,7 +52,7 @@ var passing = []cis.Result{{Rule: "sshd_permit_root_login", CIS: "5.1.20", Level
 
 func defaultPolicy() Policy {
 	return Policy{Require: []string{"provenance", "sbom", "cis"}, MinLevel: 1, MaxAge: 90 * 24 * time.Hour,
-		AllowedBuilders: []string{"https://github.com/actions/runner/github-hosted"}, Now: func() time.Time { return built.Add(time.Hour) }}
+		AllowedBuilders: []string{verifytest.Builder}, Now: func() time.Time { return built.Add(time.Hour) }}
 }
 
 func TestVerify(t *testing.T) {

@@ -21,41 +21,13 @@ import (
 	"github.com/imagesmith/packer-plugin-hardening/internal/cloud/gce"
 	"github.com/imagesmith/packer-plugin-hardening/internal/cloud/gce/gcefake"
 	"github.com/imagesmith/packer-plugin-hardening/internal/descriptor"
-	"github.com/imagesmith/packer-plugin-hardening/internal/evidence"
-	"github.com/imagesmith/packer-plugin-hardening/internal/layout"
+	"github.com/imagesmith/packer-plugin-hardening/internal/verify/verifytest"
 )
 
-// signedFiles are an image's published files, signed with key, the way
-// hardening-attest writes them.
+// signedFiles are an image's published files, signed with key.
 func signedFiles(t *testing.T, key *ecdsa.PrivateKey, d *descriptor.Descriptor) map[string][]byte {
 	t.Helper()
-	desc, err := d.Canonical()
-	if err != nil {
-		t.Fatal(err)
-	}
-	files := map[string][]byte{layout.DescriptorFile: desc}
-	var prov attest.Provenance
-	prov.BuildDefinition.BuildType = attest.BuildType
-	prov.RunDetails.Builder.ID = "https://github.com/actions/runner/github-hosted"
-	prov.RunDetails.Metadata.FinishedOn = time.Now().UTC()
-	preds := map[string]any{
-		"provenance": prov,
-		"cyclonedx":  map[string]any{"components": []map[string]string{{"purl": "pkg:deb/debian/bash@5.2"}}},
-		"spdx":       map[string]any{"packages": []map[string]string{{"name": "bash"}}},
-		"cis":        evidence.CISResults{Profile: "cis_level1_server", Controls: []cis.Result{{Rule: "r", CIS: "1.1", Level: 1, Status: cis.Pass}}},
-	}
-	subject := attest.Subject{Name: d.Name(), Digest: map[string]string{"sha256": descriptor.SHA256(desc)}}
-	for _, k := range layout.Kinds {
-		p, _ := json.Marshal(preds[k.Name])
-		st, err := attest.NewStatement(k.PredicateType, p, subject)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if files[k.File], err = attest.Sign(key, st); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return files
+	return verifytest.Files(t, key, d, time.Now().UTC(), []cis.Result{{Rule: "r", CIS: "1.1", Level: 1, Status: cis.Pass}})
 }
 
 func keyFile(t *testing.T, pub *ecdsa.PublicKey) string {
