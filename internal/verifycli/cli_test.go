@@ -109,6 +109,33 @@ func TestAMIFromTags(t *testing.T) {
 		t.Errorf("exit %d, stdout %q, stderr %s", code, out, errOut)
 	}
 
+	// Signed with an AWS KMS key, trusted by its URI: the public key comes
+	// from KMS.
+	keyID, _ := env.KMS.AddKey("image-signing")
+	kmsSigner, err := c.Signer(ctx, "awskms:///alias/image-signing")
+	if err != nil {
+		t.Fatal(err)
+	}
+	env.EC2.AddImage("eu-west-2", awsfake.Image{ImageID: "ami-0kms", OwnerID: "111122223333", Snapshots: map[string]string{"/dev/xvda": "snap-k"}})
+	kmsImg, err := c.DescribeImage(ctx, aws.ImageRef{Region: "eu-west-2", ImageID: "ami-0kms"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kmsPrefix := "attestations/aws/eu-west-2/ami-0kms"
+	for name, b := range verifytest.Files(t, kmsSigner, kmsImg.Descriptor(""), time.Now().UTC(), nil) {
+		if _, err := c.PutObject(ctx, "acme-attestations", path.Join(kmsPrefix, name), b, "application/json"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if code, out, errOut := verifyCmd(t, clouds, "--key", "awskms:///"+env.KMS.ARN(keyID), "--region", "eu-west-2",
+		"--location", "s3://acme-attestations/"+kmsPrefix+"/", "ami-0kms"); code != ExitVerified {
+		t.Errorf("KMS key: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if code, _, errOut := verifyCmd(t, clouds, "--key", pub, "--region", "eu-west-2",
+		"--location", "s3://acme-attestations/"+kmsPrefix+"/", "ami-0kms"); code != ExitFailed || !strings.Contains(errOut, "does not verify with the trusted key") {
+		t.Errorf("KMS-signed files with another key: %d %s", code, errOut)
+	}
+
 	// An AMI without the tag needs --location.
 	env.EC2.AddImage("us-east-1", awsfake.Image{ImageID: "ami-0def", OwnerID: "1"})
 	if code, _, errOut := verifyCmd(t, clouds, "--key", pub, "--region", "us-east-1", "ami-0def"); code != ExitUsage || !strings.Contains(errOut, "has no hardening:attestations tag: give --location") {
