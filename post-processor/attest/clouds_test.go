@@ -184,11 +184,18 @@ func TestAWSRegionFailure(t *testing.T) {
 	}{
 		{"describe fails", "us-east-1", "DescribeImages", "describe image ami-00000000000000002 in us-east-1"},
 		{"tagging fails", "us-west-2", "CreateTags", "tag aws:us-west-2:ami-00000000000000003"},
+		// Pointer tags succeed everywhere; the compliance tags fail in one
+		// region after others may have been written, and are taken back.
+		{"compliance tagging fails", "us-west-2", "cis-tags", "tag aws:us-west-2:ami-00000000000000003"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			b := newAWSBuild(t, []string{"eu-west-1", "us-east-1", "us-west-2"})
-			b.env.EC2.Fail(tt.region, tt.action, "UnauthorizedOperation")
+			if tt.action == "cis-tags" {
+				b.env.EC2.FailTags(tt.region, "hardening:cis-")
+			} else {
+				b.env.EC2.Fail(tt.region, tt.action, "UnauthorizedOperation")
+			}
 			_, err := run(t, b.postProcessor(t, nil), b.artifact)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("error %v, want %q", err, tt.want)
@@ -200,6 +207,17 @@ func TestAWSRegionFailure(t *testing.T) {
 			}
 			if _, err := os.Stat(filepath.Join(b.f.out, layout.ManifestFile)); err == nil {
 				t.Error("manifest written for a failed attestation")
+			}
+			if tt.action == "cis-tags" {
+				removed := map[string]bool{}
+				for _, c := range b.env.EC2.Calls() {
+					if c.Action == "DeleteTags" {
+						removed[c.Region] = true
+					}
+				}
+				if !removed["eu-west-1"] || !removed["us-east-1"] || removed["us-west-2"] {
+					t.Errorf("compliance tags taken back in %v, want eu-west-1 and us-east-1", removed)
+				}
 			}
 		})
 	}

@@ -57,6 +57,35 @@ func writeManifest(out, build, builderID string, images []*image, ev *buildEvide
 	return p, nil
 }
 
+// dropFromManifest takes build out of the manifest again, after a failure
+// that came once it was written; an empty manifest is removed.
+func dropFromManifest(out, build string) error {
+	p := filepath.Join(out, layout.ManifestFile)
+	unlock, err := lock(p + ".lock")
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", p, err)
+	}
+	var m layout.Manifest
+	if err := json.Unmarshal(b, &m); err != nil {
+		return fmt.Errorf("decode %s: %w", p, err)
+	}
+	delete(m.Builds, build)
+	if len(m.Builds) == 0 {
+		return os.Remove(p)
+	}
+	b, err = json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode manifest: %w", err)
+	}
+	_, err = evidence.WriteFile(out, layout.ManifestFile, append(b, '\n'), 0o644)
+	return err
+}
+
 // lock takes a lock directory (atomic on every OS), breaking one left by a
 // crashed process after lockStaleAfter.
 func lock(dir string) (func(), error) {

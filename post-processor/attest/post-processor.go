@@ -116,6 +116,10 @@ func (p *PostProcessor) run(ctx context.Context, ui packersdk.Ui, in packersdk.A
 	// Tags that claim compliance go last, once everything above succeeded.
 	if c.tag && ev.cis != nil {
 		if err := tagCompliance(ctx, cl, c, images, ev.cis); err != nil {
+			// The manifest must not list a build whose attestation failed.
+			if derr := dropFromManifest(c.OutputDir, c.PackerBuildName); derr != nil {
+				return nil, fmt.Errorf("%w; and build %s could not be taken out of %s again: %v", err, c.PackerBuildName, manifest, derr)
+			}
 			return nil, err
 		}
 	}

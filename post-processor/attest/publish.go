@@ -270,34 +270,83 @@ func tagPointers(ctx context.Context, cl *clouds, c *Config, images []*image, ci
 	})
 }
 
-// tagCompliance writes the CIS tags or labels on every image.
+// tagCompliance writes the CIS tags or labels on every image. If any image
+// cannot be tagged, the claims already written are taken back, so that no
+// image claims compliance for an attestation that failed.
 func tagCompliance(ctx context.Context, cl *clouds, c *Config, images []*image, cis *evidence.CISResults) error {
-	return tagEach(ctx, cl, c.Parallelism, images, func(im *image) map[string]string {
-		return complianceTags(cis, im.ref.Provider == imageref.GCE)
+	tags := func(im *image) map[string]string { return complianceTags(cis, im.ref.Provider == imageref.GCE) }
+	done := make([]bool, len(images))
+	err := parallel(c.Parallelism, len(images), func(i int) error {
+		if err := tagOne(ctx, cl, images[i], tags(images[i])); err != nil {
+			return err
+		}
+		done[i] = true
+		return nil
 	})
+	if err == nil {
+		return nil
+	}
+	var left []string
+	for i, im := range images {
+		if !done[i] {
+			continue
+		}
+		var keys []string
+		for k := range tags(im) {
+			keys = append(keys, k)
+		}
+		if rerr := untagOne(ctx, cl, im, keys); rerr != nil {
+			left = append(left, fmt.Sprintf("%s (%s)", im.ref, strings.Join(keys, ", ")))
+		}
+	}
+	if len(left) > 0 {
+		return fmt.Errorf("%w; the compliance tags already written could not be removed again: remove them by hand from %s", err, strings.Join(left, "; "))
+	}
+	return err
 }
 
 func tagEach(ctx context.Context, cl *clouds, limit int, images []*image, tags func(*image) map[string]string) error {
-	return parallel(limit, len(images), func(i int) error {
-		im := images[i]
-		switch im.ref.Provider {
-		case imageref.AWS:
-			a, err := cl.aws(ctx)
-			if err != nil {
-				return err
-			}
-			if err := a.TagImage(ctx, aws.ImageRef{Region: im.ref.Location, ImageID: im.ref.ImageID}, tags(im)); err != nil {
-				return fmt.Errorf("tag %s: %w", im.ref, err)
-			}
-		case imageref.GCE:
-			g, err := cl.gce(ctx)
-			if err != nil {
-				return err
-			}
-			if err := g.SetLabels(ctx, im.ref.Location, im.ref.ImageID, tags(im)); err != nil {
-				return fmt.Errorf("label %s: %w", im.ref, err)
-			}
+	return parallel(limit, len(images), func(i int) error { return tagOne(ctx, cl, images[i], tags(images[i])) })
+}
+
+// tagOne writes tags on an AMI or labels on a GCE image.
+func tagOne(ctx context.Context, cl *clouds, im *image, tags map[string]string) error {
+	switch im.ref.Provider {
+	case imageref.AWS:
+		a, err := cl.aws(ctx)
+		if err != nil {
+			return err
 		}
-		return nil
-	})
+		if err := a.TagImage(ctx, aws.ImageRef{Region: im.ref.Location, ImageID: im.ref.ImageID}, tags); err != nil {
+			return fmt.Errorf("tag %s: %w", im.ref, err)
+		}
+	case imageref.GCE:
+		g, err := cl.gce(ctx)
+		if err != nil {
+			return err
+		}
+		if err := g.SetLabels(ctx, im.ref.Location, im.ref.ImageID, tags); err != nil {
+			return fmt.Errorf("label %s: %w", im.ref, err)
+		}
+	}
+	return nil
+}
+
+// untagOne removes tags or labels by key.
+func untagOne(ctx context.Context, cl *clouds, im *image, keys []string) error {
+	switch im.ref.Provider {
+	case imageref.AWS:
+		a, err := cl.aws(ctx)
+		if err != nil {
+			return err
+		}
+		return a.UntagImage(ctx, aws.ImageRef{Region: im.ref.Location, ImageID: im.ref.ImageID}, keys)
+	case imageref.GCE:
+		g, err := cl.gce(ctx)
+		if err != nil {
+			return err
+		}
+		return g.RemoveLabels(ctx, im.ref.Location, im.ref.ImageID, keys)
+	}
+	return nil
 }

@@ -162,6 +162,18 @@ func (c *Client) TagImage(ctx context.Context, ref ImageRef, tags map[string]str
 	return nil
 }
 
+// UntagImage removes tags by key from an AMI.
+func (c *Client) UntagImage(ctx context.Context, ref ImageRef, keys []string) error {
+	in := &ec2.DeleteTagsInput{Resources: []string{ref.ImageID}}
+	for _, k := range keys {
+		in.Tags = append(in.Tags, types.Tag{Key: sdk.String(k)})
+	}
+	if _, err := c.ec2(ref.Region).DeleteTags(ctx, in); err != nil {
+		return fmt.Errorf("untag image %s in %s: %w", ref.ImageID, ref.Region, err)
+	}
+	return nil
+}
+
 // DeregisterImage deregisters an AMI and deletes its snapshots. Only the
 // acceptance tests use it: the plugin never deletes an image.
 func (c *Client) DeregisterImage(ctx context.Context, ref ImageRef) error {

@@ -58,6 +58,30 @@ func (c *Client) Image(ctx context.Context, project, image string) (Image, error
 // SetLabels merges labels into the image's labels. A concurrent change
 // (the fingerprint no longer matches) is read again and retried.
 func (c *Client) SetLabels(ctx context.Context, project, image string, labels map[string]string) error {
+	return c.updateLabels(ctx, project, image, func(cur map[string]string) error {
+		if err := ValidateLabels(cur, labels); err != nil {
+			return err
+		}
+		for k, v := range labels {
+			cur[k] = v
+		}
+		return nil
+	})
+}
+
+// RemoveLabels removes labels by key from the image.
+func (c *Client) RemoveLabels(ctx context.Context, project, image string, keys []string) error {
+	return c.updateLabels(ctx, project, image, func(cur map[string]string) error {
+		for _, k := range keys {
+			delete(cur, k)
+		}
+		return nil
+	})
+}
+
+// updateLabels reads the labels, lets change edit them, and writes them
+// back with the fingerprint read, retrying on a concurrent change.
+func (c *Client) updateLabels(ctx context.Context, project, image string, change func(map[string]string) error) error {
 	ic, err := c.imagesClient(ctx)
 	if err != nil {
 		return err
@@ -67,16 +91,12 @@ func (c *Client) SetLabels(ctx context.Context, project, image string, labels ma
 		if err != nil {
 			return err
 		}
-		if err := ValidateLabels(cur.Labels, labels); err != nil {
+		if err := change(cur.Labels); err != nil {
 			return fmt.Errorf("label image %s in project %s: %w", image, project, err)
-		}
-		merged := cur.Labels
-		for k, v := range labels {
-			merged[k] = v
 		}
 		err = c.retry(ctx, func() error {
 			op, err := ic.SetLabels(ctx, &computepb.SetLabelsImageRequest{Project: project, Resource: cur.Name,
-				GlobalSetLabelsRequestResource: &computepb.GlobalSetLabelsRequest{Labels: merged, LabelFingerprint: &cur.LabelFingerprint}})
+				GlobalSetLabelsRequestResource: &computepb.GlobalSetLabelsRequest{Labels: cur.Labels, LabelFingerprint: &cur.LabelFingerprint}})
 			if err != nil {
 				return err
 			}

@@ -73,6 +73,12 @@ func TestSetLabels(t *testing.T) {
 	if got := env.Compute.Labels("acme-images", "debian-12-hardened-v1"); !reflect.DeepEqual(got, want) {
 		t.Errorf("labels %v, want %v", got, want)
 	}
+	if err := c.RemoveLabels(context.Background(), "acme-images", "debian-12-hardened-v1", []string{"hardening-cis-passed"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := env.Compute.Labels("acme-images", "debian-12-hardened-v1"); !reflect.DeepEqual(got, map[string]string{"team": "platform"}) {
+		t.Errorf("labels after removal %v", got)
+	}
 }
 
 func TestValidateLabels(t *testing.T) {

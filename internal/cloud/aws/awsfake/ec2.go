@@ -37,13 +37,14 @@ type EC2 struct {
 	calls    []Call
 	throttle map[string]int    // region/action -> calls left to throttle
 	fail     map[string]string // region/action -> error code
+	failTags map[string]string // region -> tag key prefix CreateTags refuses
 	// Latency is added to every request.
 	Latency time.Duration
 }
 
 // NewEC2 starts a fake EC2 endpoint; Close stops it.
 func NewEC2() *EC2 {
-	f := &EC2{images: map[string]map[string]*Image{}, throttle: map[string]int{}, fail: map[string]string{}}
+	f := &EC2{images: map[string]map[string]*Image{}, throttle: map[string]int{}, fail: map[string]string{}, failTags: map[string]string{}}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
 	return f
 }
@@ -90,6 +91,14 @@ func (f *EC2) Fail(region, action, code string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.fail[region+"/"+action] = code
+}
+
+// FailTags makes CreateTags in region fail (UnauthorizedOperation) when a
+// tag key starts with prefix, as an IAM condition on tag keys would.
+func (f *EC2) FailTags(region, prefix string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.failTags[region] = prefix
 }
 
 // Calls returns the calls served so far.
@@ -139,7 +148,28 @@ func (f *EC2) serve(w http.ResponseWriter, r *http.Request) {
 	case "DescribeImages":
 		f.describeImages(w, region, indexed(r.Form, "ImageId"))
 	case "CreateTags":
+		if p := f.failTags[region]; p != "" {
+			for _, k := range indexedTagKeys(r) {
+				if strings.HasPrefix(k, p) {
+					ec2Error(w, http.StatusForbidden, "UnauthorizedOperation", "You are not authorized to perform this operation.")
+					return
+				}
+			}
+		}
 		f.createTags(w, region, r)
+	case "DeleteTags":
+		for _, id := range indexed(r.Form, "ResourceId") {
+			if img := f.images[region][id]; img != nil {
+				for _, k := range indexedTagKeys(r) {
+					delete(img.Tags, k)
+				}
+			}
+		}
+		writeXML(w, struct {
+			XMLName   xml.Name `xml:"DeleteTagsResponse"`
+			RequestID string   `xml:"requestId"`
+			Return    bool     `xml:"return"`
+		}{RequestID: "fake-request", Return: true})
 	default:
 		ec2Error(w, http.StatusBadRequest, "InvalidAction", fmt.Sprintf("The action %s is not valid for this web service.", action))
 	}
@@ -154,6 +184,18 @@ func indexed(form map[string][]string, name string) []string {
 			return out
 		}
 		out = append(out, v[0])
+	}
+}
+
+// indexedTagKeys returns Tag.1.Key, Tag.2.Key, ...
+func indexedTagKeys(r *http.Request) []string {
+	var keys []string
+	for i := 1; ; i++ {
+		k, ok := r.Form[fmt.Sprintf("Tag.%d.Key", i)]
+		if !ok {
+			return keys
+		}
+		keys = append(keys, k[0])
 	}
 }
 
