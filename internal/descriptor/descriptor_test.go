@@ -59,3 +59,21 @@ func TestParseRejects(t *testing.T) {
 		})
 	}
 }
+
+// FuzzParse: Parse never panics, and whatever it accepts re-encodes to the
+// same bytes, so two readers can never disagree about a descriptor.
+func FuzzParse(f *testing.F) {
+	good, _ := awsDescriptor().Canonical()
+	f.Add(good)
+	f.Add([]byte(`{"schema":"x","provider":"gce"}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		d, err := Parse(b)
+		if err != nil {
+			return
+		}
+		again, err := d.Canonical()
+		if err != nil || string(again) != string(b) {
+			t.Fatalf("accepted %q, which re-encodes to %q (%v)", b, again, err)
+		}
+	})
+}
