@@ -165,3 +165,14 @@ func TestPackerFmt(t *testing.T) {
 		}
 	}
 }
+
+func TestTerraformFmt(t *testing.T) {
+	terraform, err := exec.LookPath("terraform")
+	if err != nil {
+		t.Skip("terraform not installed")
+	}
+	out, err := exec.Command(terraform, "fmt", "-check", "-recursive", "-diff", "terraform").CombinedOutput()
+	if err != nil {
+		t.Errorf("terraform fmt -check: %v\n%s", err, out)
+	}
+}

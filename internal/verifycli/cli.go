@@ -5,6 +5,7 @@
 package verifycli
 
 import (
+	"cmp"
 	"context"
 	"crypto"
 	"encoding/json"
@@ -177,7 +178,14 @@ func run(ctx context.Context, o options, image string, clouds Clouds) (*verify.R
 func publicKey(ctx context.Context, key string, t *target, clouds Clouds) (crypto.PublicKey, error) {
 	switch {
 	case strings.HasPrefix(key, "awskms://"):
-		c, err := clouds.AWS(ctx, t.region)
+		// A key ARN names its region. An alias or key id is looked up in
+		// AWS_REGION when set, else in the image's region: keys usually live
+		// where the build ran, not in every region an AMI was copied to.
+		region := t.region
+		if r := cmp.Or(os.Getenv("AWS_REGION"), os.Getenv("AWS_DEFAULT_REGION")); r != "" {
+			region = r
+		}
+		c, err := clouds.AWS(ctx, region)
 		if err != nil {
 			return nil, err
 		}

@@ -1,8 +1,12 @@
 # The tag filter pattern: find the newest AMI whose tags claim it passed.
 #
-# Tags are pointers, never proof: anyone allowed ec2:CreateTags can write
-# hardening:cis-passed = true on any AMI. Use the filter to find a candidate,
-# never to trust it; the verified-image module is the gate.
+# !!! TAGS ARE POINTERS, NEVER PROOF !!!
+# Anyone allowed ec2:CreateTags on an AMI can write
+# hardening:cis-passed = true on it, on any AMI, hardened or not. Use this
+# filter to find a candidate, never to trust it, and never feed
+# data.aws_ami.candidate.id to an instance directly: the verified-image
+# module (main.tf) is the gate, because it checks signed attestations
+# against your key and the AMI's live facts.
 
 data "aws_ami" "candidate" {
   most_recent = true
@@ -21,5 +25,5 @@ data "aws_ami" "candidate" {
 
 output "candidate_ami" {
   value       = data.aws_ami.candidate.id
-  description = "A candidate only: verify it before use."
+  description = "A candidate only, found from tags anyone may write: verify it before use."
 }

@@ -1,6 +1,13 @@
-# Boot only a GCE image whose attestations verify.
+# Boot only a GCE image whose attestations verify: the module fails the plan
+# otherwise, so nothing below is created from an unverified image.
+#
+# Copy the Packer run's attestations/ directory (manifest.json and the
+# per-image directories) next to this file, put packer-plugin-hardening on
+# PATH, then terraform init && terraform plan.
 
 terraform {
+  required_version = ">= 1.2.0"
+
   required_providers {
     google = {
       source  = "hashicorp/google"
@@ -10,12 +17,19 @@ terraform {
 }
 
 variable "project" {
-  type = string
+  type        = string
+  description = "The project the image was built in and the instance runs in."
 }
 
 variable "zone" {
   type    = string
   default = "europe-west1-b"
+}
+
+variable "public_key" {
+  type        = string
+  default     = "gcpkms://projects/acme-kms/locations/global/keyRings/images/cryptoKeys/signing"
+  description = "The key the images were signed with."
 }
 
 provider "google" {
@@ -28,7 +42,7 @@ module "image" {
   manifest_path = "${path.module}/attestations/manifest.json"
   build         = "debian"
   location      = var.project
-  public_key    = "gcpkms://projects/acme-kms/locations/global/keyRings/images/cryptoKeys/signing"
+  public_key    = var.public_key
 }
 
 resource "google_compute_instance" "web" {

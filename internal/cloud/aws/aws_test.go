@@ -5,7 +5,9 @@ import (
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/sha256"
+	"errors"
 	"fmt"
+	"io/fs"
 	"reflect"
 	"strings"
 	"testing"
@@ -169,6 +171,20 @@ func TestPutObject(t *testing.T) {
 	b, ct, err := env.S3.Object("attestations", "aws/eu-west-1/ami-1/descriptor.json")
 	if uri != "s3://attestations/aws/eu-west-1/ami-1/descriptor.json" || err != nil || string(b) != `{"a":1}` || ct != "application/json" {
 		t.Errorf("uri %s, object %q %q %v", uri, b, ct, err)
+	}
+	// A reader in another region follows S3's redirect to the bucket's.
+	env.S3.SetBucketRegion("attestations", "us-east-1")
+	cfg := env.Config()
+	cfg.Region = "ap-southeast-2"
+	far, err := aws.New(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := far.GetObject(context.Background(), "attestations", "aws/eu-west-1/ami-1/descriptor.json", 1<<20); err != nil || string(got) != `{"a":1}` {
+		t.Errorf("read from another region: %q %v", got, err)
+	}
+	if _, err := far.GetObject(context.Background(), "attestations", "missing", 1<<20); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("missing object from another region: %v", err)
 	}
 	if _, err := c.PutObject(context.Background(), "no-such-bucket", "k", nil, "text/plain"); err == nil || !strings.Contains(err.Error(), "s3://no-such-bucket/k") {
 		t.Errorf("upload to a missing bucket: %v", err)

@@ -87,8 +87,12 @@ func (c *Client) ec2(region string) *ec2.Client {
 	})
 }
 
-func (c *Client) s3() *s3.Client {
+// s3 returns an S3 client for region, or for Config.Region when empty.
+func (c *Client) s3(region string) *s3.Client {
 	return s3.NewFromConfig(c.sdk, func(o *s3.Options) {
+		if region != "" {
+			o.Region = region
+		}
 		if c.cfg.S3Endpoint != "" {
 			o.BaseEndpoint = sdk.String(c.cfg.S3Endpoint)
 			o.UsePathStyle = true

@@ -1,9 +1,22 @@
 # verified-image returns an image ID from the hardening-attest manifest only
-# after the verify command has checked its attestations: signatures against
-# the trusted key, the binding to this exact image as the cloud reports it
-# now, and the policy. Any failure fails the plan.
+# after `packer-plugin-hardening verify` has checked its attestations: every
+# signature against the trusted key, the binding of every statement to this
+# exact image as the cloud describes it now, and the policy (by default
+# provenance, SBOM and CIS present, no unwaived Level 1 failure). The command
+# exits non-zero on any failure, which fails the plan, so nothing downstream
+# is created from an unverified image.
+#
+# The external data source runs the command on every plan and refresh, on
+# the machine running Terraform, with its cloud credentials (it reads the
+# image from EC2 or Compute and the public key from KMS when public_key is a
+# KMS URI). The attestations are read from the directory Packer wrote next
+# to manifest.json (<output_dir>/<build>/<provider>/<location>/<image>/);
+# copy the whole output directory, not manifest.json alone, or add
+# ["--location", "s3://..." or "gs://..."] to policy_args.
 
 terraform {
+  required_version = ">= 1.2.0" # lifecycle postconditions
+
   required_providers {
     external = {
       source  = "hashicorp/external"
@@ -19,7 +32,7 @@ variable "manifest_path" {
 
 variable "build" {
   type        = string
-  description = "The Packer build name in the manifest."
+  description = "The Packer build name in the manifest (the source name, such as \"ubuntu\")."
 }
 
 variable "location" {
@@ -35,33 +48,29 @@ variable "public_key" {
 variable "plugin_binary" {
   type        = string
   default     = "packer-plugin-hardening"
-  description = "The plugin binary that carries the verify command."
+  description = "The plugin binary that carries the verify command (a path, or a name on PATH)."
 }
 
 variable "policy_args" {
   type        = list(string)
   default     = []
-  description = "Extra policy flags, such as [\"--min-level\", \"2\", \"--max-age\", \"720h\"]."
+  description = "Extra verify flags, such as [\"--min-level\", \"2\", \"--max-age\", \"720h\"] or [\"--require\", \"provenance,sbom\"]."
 }
 
 locals {
   manifest = jsondecode(file(var.manifest_path))
-  image    = local.manifest.builds[var.build].images[var.location]
+  # The manifest is only a pointer: the image ID is used once the command
+  # has verified it, and must be the one the command verified.
+  image = local.manifest.builds[var.build].images[var.location]
 }
 
 data "external" "verify" {
-  program = concat([
-    var.plugin_binary, "verify", "--terraform",
-    "--key", var.public_key,
-    "--manifest", var.manifest_path,
-    "--build", var.build,
-    "--location-key", var.location,
-  ], var.policy_args)
+  program = concat([var.plugin_binary, "verify", "--terraform", "--key", var.public_key, "--manifest", var.manifest_path, "--build", var.build, "--location-key", var.location], var.policy_args)
 
   lifecycle {
     postcondition {
       condition     = self.result.verified == "true" && self.result.image_id == local.image.image_id
-      error_message = "The image's attestations did not verify."
+      error_message = "The image's attestations did not verify, or the verified image is not the manifest's."
     }
   }
 }
@@ -73,5 +82,5 @@ output "image_id" {
 
 output "subject_sha256" {
   value       = data.external.verify.result.subject_sha256
-  description = "The sha256 of the verified image descriptor."
+  description = "The sha256 of the verified image descriptor, the subject of every statement."
 }

@@ -5,6 +5,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/johannesboyne/gofakes3"
@@ -17,14 +19,30 @@ type S3 struct {
 	backend *s3mem.Backend
 	// Latency is added to every request.
 	Latency time.Duration
+
+	mu      sync.Mutex
+	regions map[string]string // bucket -> region; others answer any region
 }
 
 // NewS3 starts a fake S3 endpoint; Close stops it.
 func NewS3() *S3 {
-	f := &S3{backend: s3mem.New()}
+	f := &S3{backend: s3mem.New(), regions: map[string]string{}}
 	h := gofakes3.New(f.backend).Server()
 	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		time.Sleep(f.Latency)
+		// Path-style: /bucket/key. A request signed for another region than
+		// the bucket's gets S3's redirect, with the bucket's region.
+		bucket, _, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
+		f.mu.Lock()
+		want := f.regions[bucket]
+		f.mu.Unlock()
+		if want != "" && regionOf(r) != want {
+			w.Header().Set("X-Amz-Bucket-Region", want)
+			w.Header().Set("Content-Type", "application/xml")
+			w.WriteHeader(http.StatusMovedPermanently)
+			fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>PermanentRedirect</Code><Message>The bucket you are attempting to access must be addressed using the specified endpoint.</Message><BucketName>%s</BucketName></Error>`, bucket)
+			return
+		}
 		h.ServeHTTP(w, r)
 	}))
 	return f
@@ -32,6 +50,14 @@ func NewS3() *S3 {
 
 func (f *S3) URL() string { return f.srv.URL }
 func (f *S3) Close()      { f.srv.Close() }
+
+// SetBucketRegion makes the bucket live in region: requests signed for
+// another region are redirected, as S3 does.
+func (f *S3) SetBucketRegion(bucket, region string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.regions[bucket] = region
+}
 
 // CreateBucket creates a bucket.
 func (f *S3) CreateBucket(name string) error { return f.backend.CreateBucket(name) }
