@@ -6,52 +6,77 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
 
 	compute "cloud.google.com/go/compute/apiv1"
 	kms "cloud.google.com/go/kms/apiv1"
 	"cloud.google.com/go/storage"
-	"github.com/googleapis/gax-go/v2/apierror"
+	"github.com/googleapis/gax-go/v2"
+	"google.golang.org/api/googleapi"
 	"google.golang.org/api/option"
+)
+
+// Defaults for Config's retry settings.
+const (
+	DefaultMaxAttempts = 8
+	DefaultMaxBackoff  = 20 * time.Second
+	// firstBackoff is the wait before the second attempt, before jitter.
+	firstBackoff = 100 * time.Millisecond
 )
 
 // Config says how to reach Google Cloud. The zero value uses Application
 // Default Credentials and Google's endpoints.
 type Config struct {
-	// Endpoint overrides (private endpoints, local test servers).
+	// ComputeEndpoint and KMSEndpoint are origins such as
+	// "https://compute.googleapis.com": the libraries add /compute/v1/ and
+	// /v1/ to every path. StorageEndpoint is the JSON API base and ends in
+	// /storage/v1/, e.g. "https://storage.googleapis.com/storage/v1/".
+	// Empty means Google's public endpoint.
 	ComputeEndpoint, StorageEndpoint, KMSEndpoint string
 	// WithoutAuthentication sends no credentials (local test servers only).
 	WithoutAuthentication bool
-	HTTPClient            *http.Client
-	// MaxAttempts per call (default 8): 429 and 5xx responses are retried
-	// with jittered exponential backoff up to MaxBackoff (default 20s).
+	// HTTPClient, when set, carries every request as is: it must add
+	// credentials itself, as the libraries then add none.
+	HTTPClient *http.Client
+	// MaxAttempts per call (default 8): 429, 5xx and the rateLimitExceeded
+	// and userRateLimitExceeded reasons are retried with jittered
+	// exponential backoff, waits growing from 100ms to MaxBackoff (default
+	// 20s). The libraries' own retries are turned off, so this is the one
+	// limit.
 	MaxAttempts int
 	MaxBackoff  time.Duration
 }
 
 // Client reaches Compute, Cloud Storage and Cloud KMS. Each API's client is
-// made on first use.
+// made on first use, so a build that only uses one API needs access to
+// only that one. A Client is safe for concurrent use.
 type Client struct {
 	cfg Config
 
 	mu      sync.Mutex
+	closed  bool
 	images  *compute.ImagesClient
 	storage *storage.Client
 	kms     *kms.KeyManagementClient
 }
 
-// New returns a Client; it makes no API call.
+// New returns a Client; it makes no API call and reads no credentials.
 func New(ctx context.Context, cfg Config) (*Client, error) {
+	if cfg.MaxAttempts < 0 || cfg.MaxBackoff < 0 {
+		return nil, fmt.Errorf("retry settings max attempts %d, max backoff %s: want zero (the default) or more", cfg.MaxAttempts, cfg.MaxBackoff)
+	}
 	if cfg.MaxAttempts == 0 {
-		cfg.MaxAttempts = 8
+		cfg.MaxAttempts = DefaultMaxAttempts
 	}
 	if cfg.MaxBackoff == 0 {
-		cfg.MaxBackoff = 20 * time.Second
+		cfg.MaxBackoff = DefaultMaxBackoff
 	}
 	return &Client{cfg: cfg}, nil
 }
+
+// errClosed is returned by calls on a closed Client.
+var errClosed = errors.New("google cloud client is closed")
 
 func (c *Client) options(endpoint string) []option.ClientOption {
 	var opts []option.ClientOption
@@ -67,13 +92,20 @@ func (c *Client) options(endpoint string) []option.ClientOption {
 	return opts
 }
 
+// The API clients are made with context.WithoutCancel(ctx): the first
+// call's context may end long before the Client does, and credentials
+// refreshed later must not inherit its cancellation.
+
 func (c *Client) imagesClient(ctx context.Context) (*compute.ImagesClient, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.closed {
+		return nil, errClosed
+	}
 	if c.images == nil {
-		ic, err := compute.NewImagesRESTClient(ctx, c.options(c.cfg.ComputeEndpoint)...)
+		ic, err := compute.NewImagesRESTClient(context.WithoutCancel(ctx), c.options(c.cfg.ComputeEndpoint)...)
 		if err != nil {
-			return nil, fmt.Errorf("open Compute client: %w", err)
+			return nil, fmt.Errorf("open compute client: %w", err)
 		}
 		c.images = ic
 	}
@@ -83,12 +115,16 @@ func (c *Client) imagesClient(ctx context.Context) (*compute.ImagesClient, error
 func (c *Client) storageClient(ctx context.Context) (*storage.Client, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.closed {
+		return nil, errClosed
+	}
 	if c.storage == nil {
 		// JSON reads go to the same API, and endpoint, as writes.
-		sc, err := storage.NewClient(ctx, append(c.options(c.cfg.StorageEndpoint), storage.WithJSONReads())...)
+		sc, err := storage.NewClient(context.WithoutCancel(ctx), append(c.options(c.cfg.StorageEndpoint), storage.WithJSONReads())...)
 		if err != nil {
-			return nil, fmt.Errorf("open Cloud Storage client: %w", err)
+			return nil, fmt.Errorf("open cloud storage client: %w", err)
 		}
+		sc.SetRetry(storage.WithPolicy(storage.RetryNever))
 		c.storage = sc
 	}
 	return c.storage, nil
@@ -97,17 +133,20 @@ func (c *Client) storageClient(ctx context.Context) (*storage.Client, error) {
 func (c *Client) kmsClient(ctx context.Context) (*kms.KeyManagementClient, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.closed {
+		return nil, errClosed
+	}
 	if c.kms == nil {
-		kc, err := kms.NewKeyManagementRESTClient(ctx, c.options(c.cfg.KMSEndpoint)...)
+		kc, err := kms.NewKeyManagementRESTClient(context.WithoutCancel(ctx), c.options(c.cfg.KMSEndpoint)...)
 		if err != nil {
-			return nil, fmt.Errorf("open Cloud KMS client: %w", err)
+			return nil, fmt.Errorf("open cloud kms client: %w", err)
 		}
 		c.kms = kc
 	}
 	return c.kms, nil
 }
 
-// Close releases the clients.
+// Close releases the clients; later calls fail.
 func (c *Client) Close() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -121,39 +160,64 @@ func (c *Client) Close() error {
 	if c.kms != nil {
 		errs = append(errs, c.kms.Close())
 	}
+	c.closed, c.images, c.storage, c.kms = true, nil, nil, nil
 	return errors.Join(errs...)
 }
 
-// retry runs call until it succeeds, fails with an error that is not worth
-// retrying, or MaxAttempts is reached.
+// noLibraryRetry turns off a generated client's own retries (Compute and
+// KMS retry 503 and 504 until a 60s to 600s timeout by default), so that
+// retry below, and MaxAttempts, decide alone.
+var noLibraryRetry = gax.WithRetry(func() gax.Retryer { return nil })
+
+// retry runs call until it succeeds, fails with an error not worth
+// retrying, or has run MaxAttempts times. Waits double from 100ms up to
+// MaxBackoff, each drawn from [wait/2, 3*wait/2) so that parallel builds
+// do not retry in step.
 func (c *Client) retry(ctx context.Context, call func() error) error {
-	backoff := 100 * time.Millisecond
+	wait := min(firstBackoff, c.cfg.MaxBackoff)
 	for attempt := 1; ; attempt++ {
 		err := call()
-		if err == nil || attempt >= c.cfg.MaxAttempts || !retryable(err) {
+		if err == nil || !retryable(err) {
 			return err
 		}
-		wait := time.Duration(rand.Int64N(int64(backoff))) + backoff/2
+		if attempt >= c.cfg.MaxAttempts {
+			return fmt.Errorf("%w (gave up after %d attempts)", err, attempt)
+		}
+		t := time.NewTimer(wait/2 + rand.N(wait+1))
 		select {
 		case <-ctx.Done():
-			return err
-		case <-time.After(wait):
+			t.Stop()
+			return fmt.Errorf("%w (retry stopped: %w)", err, context.Cause(ctx))
+		case <-t.C:
 		}
-		backoff = min(2*backoff, c.cfg.MaxBackoff)
+		wait = min(2*wait, c.cfg.MaxBackoff)
 	}
 }
 
-// retryable says whether err is throttling or a server error.
+// retryable says whether err is throttling or a server error. Compute
+// reports some quota throttling as 403 with reason rateLimitExceeded or
+// userRateLimitExceeded, hence the reasons.
 func retryable(err error) bool {
-	code := httpCode(err)
-	return code == http.StatusTooManyRequests || code >= 500 ||
-		strings.Contains(err.Error(), "rateLimitExceeded") || strings.Contains(err.Error(), "userRateLimitExceeded")
+	var gerr *googleapi.Error
+	if !errors.As(err, &gerr) {
+		return false
+	}
+	if gerr.Code == http.StatusTooManyRequests || gerr.Code >= 500 {
+		return true
+	}
+	for _, e := range gerr.Errors {
+		if e.Reason == "rateLimitExceeded" || e.Reason == "userRateLimitExceeded" {
+			return true
+		}
+	}
+	return false
 }
 
+// httpCode is the HTTP status of an API error, 0 for other errors.
 func httpCode(err error) int {
-	var ae *apierror.APIError
-	if errors.As(err, &ae) {
-		return ae.HTTPCode()
+	var gerr *googleapi.Error
+	if errors.As(err, &gerr) {
+		return gerr.Code
 	}
 	return 0
 }

@@ -2,17 +2,20 @@ package gce
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"maps"
 	"net/http"
-	"regexp"
-	"sort"
 	"strconv"
 
+	compute "cloud.google.com/go/compute/apiv1"
 	"cloud.google.com/go/compute/apiv1/computepb"
 
 	"github.com/imagesmith/packer-plugin-hardening/internal/descriptor"
 )
+
+// labelConflictAttempts bounds how often a label change is read again and
+// retried when another writer changed the labels in between (412).
+const labelConflictAttempts = 3
 
 // Image is what Compute images.get says about one image.
 type Image struct {
@@ -21,7 +24,8 @@ type Image struct {
 	ID                                                        string
 	SelfLink, CreationTimestamp, Status, Family, Architecture string
 	SourceImage, SourceImageID, SourceDisk, SourceDiskID      string
-	StorageLocations, Licenses                                []string
+	StorageLocations                                          []string
+	Licenses                                                  []string
 	DiskSizeGB, ArchiveSizeBytes                              int64
 	Labels                                                    map[string]string
 	LabelFingerprint                                          string
@@ -31,45 +35,50 @@ type Image struct {
 func (c *Client) Image(ctx context.Context, project, image string) (Image, error) {
 	ic, err := c.imagesClient(ctx)
 	if err != nil {
-		return Image{}, err
+		return Image{}, fmt.Errorf("get image %s in project %s: %w", image, project, err)
 	}
 	var img *computepb.Image
 	err = c.retry(ctx, func() error {
 		var err error
-		img, err = ic.Get(ctx, &computepb.GetImageRequest{Project: project, Image: image})
+		img, err = ic.Get(ctx, &computepb.GetImageRequest{Project: project, Image: image}, noLibraryRetry)
 		return err
 	})
 	if err != nil {
 		return Image{}, fmt.Errorf("get image %s in project %s: %w", image, project, err)
 	}
-	out := Image{
-		Project: project, Name: img.GetName(), ID: strconv.FormatUint(img.GetId(), 10), SelfLink: img.GetSelfLink(),
-		CreationTimestamp: img.GetCreationTimestamp(), Status: img.GetStatus(), Family: img.GetFamily(), Architecture: img.GetArchitecture(),
-		SourceImage: img.GetSourceImage(), SourceImageID: img.GetSourceImageId(), SourceDisk: img.GetSourceDisk(), SourceDiskID: img.GetSourceDiskId(),
-		StorageLocations: img.GetStorageLocations(), Licenses: img.GetLicenses(), DiskSizeGB: img.GetDiskSizeGb(),
-		ArchiveSizeBytes: img.GetArchiveSizeBytes(), Labels: map[string]string{}, LabelFingerprint: img.GetLabelFingerprint(),
+	labels := maps.Clone(img.GetLabels())
+	if labels == nil {
+		labels = map[string]string{}
 	}
-	for k, v := range img.GetLabels() {
-		out.Labels[k] = v
-	}
-	return out, nil
+	return Image{
+		Project: project, Name: img.GetName(), ID: strconv.FormatUint(img.GetId(), 10),
+		SelfLink: img.GetSelfLink(), CreationTimestamp: img.GetCreationTimestamp(), Status: img.GetStatus(),
+		Family: img.GetFamily(), Architecture: img.GetArchitecture(),
+		SourceImage: img.GetSourceImage(), SourceImageID: img.GetSourceImageId(),
+		SourceDisk: img.GetSourceDisk(), SourceDiskID: img.GetSourceDiskId(),
+		StorageLocations: img.GetStorageLocations(), Licenses: img.GetLicenses(),
+		DiskSizeGB: img.GetDiskSizeGb(), ArchiveSizeBytes: img.GetArchiveSizeBytes(),
+		Labels: labels, LabelFingerprint: img.GetLabelFingerprint(),
+	}, nil
 }
 
-// SetLabels merges labels into the image's labels. A concurrent change
-// (the fingerprint no longer matches) is read again and retried.
+// SetLabels merges labels into the image's labels. The labels are checked
+// before any call; the merged set is written with the fingerprint read, so
+// a concurrent change (412) is read again and merged, never overwritten.
 func (c *Client) SetLabels(ctx context.Context, project, image string, labels map[string]string) error {
+	if err := ValidateLabels(nil, labels); err != nil {
+		return fmt.Errorf("label image %s in project %s: %w", image, project, err)
+	}
 	return c.updateLabels(ctx, project, image, func(cur map[string]string) error {
 		if err := ValidateLabels(cur, labels); err != nil {
 			return err
 		}
-		for k, v := range labels {
-			cur[k] = v
-		}
+		maps.Copy(cur, labels)
 		return nil
 	})
 }
 
-// RemoveLabels removes labels by key from the image.
+// RemoveLabels removes labels by key from the image; absent keys are fine.
 func (c *Client) RemoveLabels(ctx context.Context, project, image string, keys []string) error {
 	return c.updateLabels(ctx, project, image, func(cur map[string]string) error {
 		for _, k := range keys {
@@ -80,74 +89,54 @@ func (c *Client) RemoveLabels(ctx context.Context, project, image string, keys [
 }
 
 // updateLabels reads the labels, lets change edit them, and writes them
-// back with the fingerprint read, retrying on a concurrent change.
+// back with the fingerprint read, reading again on a concurrent change.
+// Nothing is written when change leaves the labels as they were.
 func (c *Client) updateLabels(ctx context.Context, project, image string, change func(map[string]string) error) error {
 	ic, err := c.imagesClient(ctx)
 	if err != nil {
-		return err
+		return fmt.Errorf("label image %s in project %s: %w", image, project, err)
 	}
 	for attempt := 1; ; attempt++ {
 		cur, err := c.Image(ctx, project, image)
 		if err != nil {
 			return err
 		}
-		if err := change(cur.Labels); err != nil {
+		labels := maps.Clone(cur.Labels)
+		if err := change(labels); err != nil {
 			return fmt.Errorf("label image %s in project %s: %w", image, project, err)
 		}
-		err = c.retry(ctx, func() error {
-			op, err := ic.SetLabels(ctx, &computepb.SetLabelsImageRequest{Project: project, Resource: cur.Name,
-				GlobalSetLabelsRequestResource: &computepb.GlobalSetLabelsRequest{Labels: cur.Labels, LabelFingerprint: &cur.LabelFingerprint}})
-			if err != nil {
-				return err
-			}
-			return op.Wait(ctx)
-		})
-		if err == nil {
+		if maps.Equal(labels, cur.Labels) {
 			return nil
 		}
-		if httpCode(err) != http.StatusPreconditionFailed || attempt >= 3 {
+		var op *compute.Operation
+		err = c.retry(ctx, func() error {
+			var err error
+			op, err = ic.SetLabels(ctx, &computepb.SetLabelsImageRequest{Project: project, Resource: cur.Name,
+				GlobalSetLabelsRequestResource: &computepb.GlobalSetLabelsRequest{Labels: labels, LabelFingerprint: &cur.LabelFingerprint}},
+				noLibraryRetry)
+			return err
+		})
+		if httpCode(err) == http.StatusPreconditionFailed && attempt < labelConflictAttempts {
+			continue
+		}
+		if err == nil {
+			err = c.wait(ctx, op)
+		}
+		if err != nil {
 			return fmt.Errorf("label image %s in project %s: %w", image, project, err)
 		}
+		return nil
 	}
 }
 
-// GCE label limits.
-const (
-	MaxLabels   = 64
-	MaxLabelLen = 63
-)
-
-var (
-	labelKey   = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,62}$`)
-	labelValue = regexp.MustCompile(`^[a-z0-9_-]{0,63}$`)
-)
-
-// ValidateLabels checks labels, merged into existing, against GCE's rules.
-// GCE also accepts international lowercase letters; this check does not,
-// to keep the rule simple to state.
-func ValidateLabels(existing, labels map[string]string) error {
-	keys := make([]string, 0, len(labels))
-	for k := range labels {
-		keys = append(keys, k)
+// wait polls op until it is DONE; the library turns an operation that
+// failed into an error.
+func (c *Client) wait(ctx context.Context, op *compute.Operation) error {
+	err := c.retry(ctx, func() error { return op.Wait(ctx, noLibraryRetry) })
+	if err != nil {
+		return fmt.Errorf("wait for operation %s: %w", op.Name(), err)
 	}
-	sort.Strings(keys)
-	n := len(existing)
-	var errs []error
-	for _, k := range keys {
-		if !labelKey.MatchString(k) {
-			errs = append(errs, fmt.Errorf("label key %q: keys start with a lowercase letter and have at most %d of a-z, 0-9, _ and -", k, MaxLabelLen))
-		}
-		if v := labels[k]; !labelValue.MatchString(v) {
-			errs = append(errs, fmt.Errorf("label %s: value %q: values have at most %d of a-z, 0-9, _ and -", k, v, MaxLabelLen))
-		}
-		if _, ok := existing[k]; !ok {
-			n++
-		}
-	}
-	if n > MaxLabels {
-		errs = append(errs, fmt.Errorf("the image would have %d labels (%d existing), the limit is %d", n, len(existing), MaxLabels))
-	}
-	return errors.Join(errs...)
+	return nil
 }
 
 // DeleteImage deletes an image. Only the acceptance tests use it: the
@@ -155,11 +144,16 @@ func ValidateLabels(existing, labels map[string]string) error {
 func (c *Client) DeleteImage(ctx context.Context, project, image string) error {
 	ic, err := c.imagesClient(ctx)
 	if err != nil {
-		return err
+		return fmt.Errorf("delete image %s in project %s: %w", image, project, err)
 	}
-	op, err := ic.Delete(ctx, &computepb.DeleteImageRequest{Project: project, Image: image})
+	var op *compute.Operation
+	err = c.retry(ctx, func() error {
+		var err error
+		op, err = ic.Delete(ctx, &computepb.DeleteImageRequest{Project: project, Image: image}, noLibraryRetry)
+		return err
+	})
 	if err == nil {
-		err = op.Wait(ctx)
+		err = c.wait(ctx, op)
 	}
 	if err != nil {
 		return fmt.Errorf("delete image %s in project %s: %w", image, project, err)

@@ -7,6 +7,7 @@ import (
 	"crypto/elliptic"
 	"crypto/x509"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"hash/crc32"
 	"io"
@@ -23,42 +24,93 @@ import (
 // KMSURIForm is the gcpkms:// form Signer accepts, as cosign does.
 const KMSURIForm = "gcpkms://projects/PROJECT/locations/LOCATION/keyRings/RING/cryptoKeys/KEY[/cryptoKeyVersions/N]"
 
-var kmsURI = regexp.MustCompile(`^gcpkms://(projects/[^/]+/locations/[^/]+/keyRings/[^/]+/cryptoKeys/[^/]+)(/cryptoKeyVersions/([0-9]+))?$`)
+// kmsURI matches KMSURIForm. Segments are limited to the characters
+// resource ids may have, since the library puts them in the URL path
+// unescaped.
+var kmsURI = regexp.MustCompile(`^gcpkms://(projects/[a-zA-Z0-9._:-]+/locations/[a-zA-Z0-9_-]+/keyRings/[a-zA-Z0-9_-]+/cryptoKeys/[a-zA-Z0-9_-]+)(/cryptoKeyVersions/[1-9][0-9]*)?$`)
 
 var crc32c = crc32.MakeTable(crc32.Castagnoli)
 
+func checksum(b []byte) int64 { return int64(crc32.Checksum(b, crc32c)) }
+
 // Signer returns a crypto.Signer whose private key stays in Cloud KMS. The
-// key must be EC_SIGN_P256_SHA256. Without a version in the URI the newest
-// ENABLED version is used.
+// URI names a key version, or a key: then the ENABLED version with the
+// highest number, which is the newest, is used, as versions are numbered
+// in creation order. The version must be EC_SIGN_P256_SHA256. The
+// signer's Sign uses ctx, as crypto.Signer has no context of its own:
+// cancelling ctx stops signing.
 func (c *Client) Signer(ctx context.Context, uri string) (crypto.Signer, error) {
 	m := kmsURI.FindStringSubmatch(uri)
 	if m == nil {
-		return nil, fmt.Errorf("Cloud KMS key %q: want %s", uri, KMSURIForm)
+		return nil, fmt.Errorf("kms key %q: want %s", uri, KMSURIForm)
 	}
 	kc, err := c.kmsClient(ctx)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("kms key %s: %w", uri, err)
 	}
 	name := m[1] + m[2]
 	if m[2] == "" {
 		if name, err = c.newestVersion(ctx, kc, m[1]); err != nil {
-			return nil, fmt.Errorf("Cloud KMS key %s: %w", uri, err)
+			return nil, fmt.Errorf("kms key %s: %w", uri, err)
 		}
 	}
+	pub, err := c.publicKey(ctx, kc, name)
+	if err != nil {
+		return nil, fmt.Errorf("kms key %s: %w", uri, err)
+	}
+	return &kmsSigner{ctx: ctx, c: c, kc: kc, name: name, pub: pub}, nil
+}
+
+// newestVersion picks the ENABLED version of key with the highest number.
+func (c *Client) newestVersion(ctx context.Context, kc *kms.KeyManagementClient, key string) (string, error) {
+	var best string
+	bestN := 0
+	err := c.retry(ctx, func() error {
+		best, bestN = "", 0
+		it := kc.ListCryptoKeyVersions(ctx, &kmspb.ListCryptoKeyVersionsRequest{Parent: key}, noLibraryRetry)
+		for {
+			v, err := it.Next()
+			if errors.Is(err, iterator.Done) {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			if v.GetState() != kmspb.CryptoKeyVersion_ENABLED {
+				continue
+			}
+			n, err := strconv.Atoi(v.GetName()[strings.LastIndex(v.GetName(), "/")+1:])
+			if err == nil && n > bestN {
+				best, bestN = v.GetName(), n
+			}
+		}
+	})
+	if err != nil {
+		return "", fmt.Errorf("list versions of %s: %w", key, err)
+	}
+	if best == "" {
+		return "", fmt.Errorf("key %s has no ENABLED version", key)
+	}
+	return best, nil
+}
+
+// publicKey gets the public key of version name, checking its algorithm
+// and the checksum of the PEM.
+func (c *Client) publicKey(ctx context.Context, kc *kms.KeyManagementClient, name string) (*ecdsa.PublicKey, error) {
 	var pk *kmspb.PublicKey
-	err = c.retry(ctx, func() error {
+	err := c.retry(ctx, func() error {
 		var err error
-		pk, err = kc.GetPublicKey(ctx, &kmspb.GetPublicKeyRequest{Name: name})
+		pk, err = kc.GetPublicKey(ctx, &kmspb.GetPublicKeyRequest{Name: name}, noLibraryRetry)
 		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("get public key of %s: %w", name, err)
 	}
-	if pk.GetAlgorithm() != kmspb.CryptoKeyVersion_EC_SIGN_P256_SHA256 {
-		return nil, fmt.Errorf("Cloud KMS key %s is %s: accepted is EC_SIGN_P256_SHA256", name, pk.GetAlgorithm())
+	if alg := pk.GetAlgorithm(); alg != kmspb.CryptoKeyVersion_EC_SIGN_P256_SHA256 {
+		return nil, fmt.Errorf("version %s has algorithm %s: only EC_SIGN_P256_SHA256 is accepted", name, alg)
 	}
-	if crc := pk.GetPemCrc32C(); crc != nil && int64(crc32.Checksum([]byte(pk.GetPem()), crc32c)) != crc.GetValue() {
-		return nil, fmt.Errorf("public key of %s: CRC32C mismatch, the response was corrupted in transit", name)
+	if crc := pk.GetPemCrc32C(); crc != nil && checksum([]byte(pk.GetPem())) != crc.GetValue() {
+		return nil, fmt.Errorf("public key of %s: pem CRC32C mismatch, the response was corrupted in transit", name)
 	}
 	block, _ := pem.Decode([]byte(pk.GetPem()))
 	if block == nil {
@@ -72,36 +124,11 @@ func (c *Client) Signer(ctx context.Context, uri string) (crypto.Signer, error) 
 	if !ok || ec.Curve != elliptic.P256() {
 		return nil, fmt.Errorf("public key of %s is not ECDSA P-256", name)
 	}
-	return &kmsSigner{ctx: ctx, c: c, kc: kc, name: name, pub: ec}, nil
-}
-
-// newestVersion picks the ENABLED version with the highest number.
-func (c *Client) newestVersion(ctx context.Context, kc *kms.KeyManagementClient, key string) (string, error) {
-	it := kc.ListCryptoKeyVersions(ctx, &kmspb.ListCryptoKeyVersionsRequest{Parent: key})
-	best, bestN := "", -1
-	for {
-		v, err := it.Next()
-		if err == iterator.Done {
-			break
-		}
-		if err != nil {
-			return "", fmt.Errorf("list versions: %w", err)
-		}
-		if v.GetState() != kmspb.CryptoKeyVersion_ENABLED {
-			continue
-		}
-		n, err := strconv.Atoi(v.GetName()[strings.LastIndex(v.GetName(), "/")+1:])
-		if err == nil && n > bestN {
-			best, bestN = v.GetName(), n
-		}
-	}
-	if best == "" {
-		return "", fmt.Errorf("no ENABLED key version")
-	}
-	return best, nil
+	return ec, nil
 }
 
 type kmsSigner struct {
+	// ctx is Signer's: crypto.Signer's Sign takes none.
 	ctx  context.Context
 	c    *Client
 	kc   *kms.KeyManagementClient
@@ -109,29 +136,38 @@ type kmsSigner struct {
 	pub  *ecdsa.PublicKey
 }
 
+// Public returns the version's *ecdsa.PublicKey.
 func (s *kmsSigner) Public() crypto.PublicKey { return s.pub }
 
-// Sign signs a SHA-256 digest. CRC32C checksums guard the digest on the way
-// in and the signature on the way back.
+// Sign signs a SHA-256 digest and returns the ASN.1 DER signature. CRC32C
+// checksums guard the digest on the way in (KMS says it checked it) and
+// the signature on the way back.
 func (s *kmsSigner) Sign(_ io.Reader, digest []byte, opts crypto.SignerOpts) ([]byte, error) {
 	if opts == nil || opts.HashFunc() != crypto.SHA256 || len(digest) != 32 {
-		return nil, fmt.Errorf("Cloud KMS key %s signs SHA-256 digests only", s.name)
+		hash := "no hash"
+		if opts != nil {
+			hash = opts.HashFunc().String()
+		}
+		return nil, fmt.Errorf("sign with %s: want a 32-byte SHA-256 digest, got %d bytes of %s", s.name, len(digest), hash)
 	}
 	req := &kmspb.AsymmetricSignRequest{Name: s.name, Digest: &kmspb.Digest{Digest: &kmspb.Digest_Sha256{Sha256: digest}},
-		DigestCrc32C: wrapperspb.Int64(int64(crc32.Checksum(digest, crc32c)))}
+		DigestCrc32C: wrapperspb.Int64(checksum(digest))}
 	var resp *kmspb.AsymmetricSignResponse
 	err := s.c.retry(s.ctx, func() error {
 		var err error
-		resp, err = s.kc.AsymmetricSign(s.ctx, req)
+		resp, err = s.kc.AsymmetricSign(s.ctx, req, noLibraryRetry)
 		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("sign with %s: %w", s.name, err)
 	}
-	if !resp.GetVerifiedDigestCrc32C() {
-		return nil, fmt.Errorf("sign with %s: KMS did not verify the digest checksum", s.name)
+	if resp.GetName() != s.name {
+		return nil, fmt.Errorf("sign with %s: the reply is for %q", s.name, resp.GetName())
 	}
-	if crc := resp.GetSignatureCrc32C(); crc == nil || int64(crc32.Checksum(resp.GetSignature(), crc32c)) != crc.GetValue() {
+	if !resp.GetVerifiedDigestCrc32C() {
+		return nil, fmt.Errorf("sign with %s: kms did not verify the digest CRC32C, the request may have been corrupted in transit", s.name)
+	}
+	if crc := resp.GetSignatureCrc32C(); crc == nil || checksum(resp.GetSignature()) != crc.GetValue() {
 		return nil, fmt.Errorf("sign with %s: signature CRC32C mismatch, the response was corrupted in transit", s.name)
 	}
 	return resp.GetSignature(), nil

@@ -10,13 +10,19 @@ import (
 	"cloud.google.com/go/storage"
 )
 
-// Upload writes body to gs://bucket/object and returns that URI.
+// Upload writes body to gs://bucket/object, replacing any object there,
+// and returns that URI.
 func (c *Client) Upload(ctx context.Context, bucket, object string, body []byte, contentType string) (string, error) {
 	uri := "gs://" + bucket + "/" + object
+	if bucket == "" || object == "" {
+		return "", fmt.Errorf("upload %s: want a bucket and an object name", uri)
+	}
 	sc, err := c.storageClient(ctx)
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("upload %s: %w", uri, err)
 	}
+	// The storage library cannot retry a single-request upload (it keeps no
+	// copy of the body), so retry sends the whole body again.
 	err = c.retry(ctx, func() error {
 		w := sc.Bucket(bucket).Object(object).NewWriter(ctx)
 		w.ContentType = contentType
@@ -40,17 +46,21 @@ func (c *Client) Download(ctx context.Context, bucket, object string, limit int6
 	uri := "gs://" + bucket + "/" + object
 	sc, err := c.storageClient(ctx)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("download %s: %w", uri, err)
 	}
-	r, err := sc.Bucket(bucket).Object(object).NewReader(ctx)
+	var b []byte
+	err = c.retry(ctx, func() error {
+		r, err := sc.Bucket(bucket).Object(object).NewReader(ctx)
+		if err != nil {
+			return err
+		}
+		defer r.Close()
+		b, err = io.ReadAll(io.LimitReader(r, limit+1))
+		return err
+	})
 	if errors.Is(err, storage.ErrObjectNotExist) {
 		return nil, fmt.Errorf("%s: %w", uri, fs.ErrNotExist)
 	}
-	if err != nil {
-		return nil, fmt.Errorf("download %s: %w", uri, err)
-	}
-	defer r.Close()
-	b, err := io.ReadAll(io.LimitReader(r, limit+1))
 	if err != nil {
 		return nil, fmt.Errorf("download %s: %w", uri, err)
 	}

@@ -26,8 +26,9 @@ func Start(t testing.TB) *Env {
 	return e
 }
 
-// Config points a gce.Client at the fakes, without credentials.
+// Config points a gce.Client at the fakes, without credentials, with
+// backoffs short enough for tests.
 func (e *Env) Config() gce.Config {
 	return gce.Config{ComputeEndpoint: e.Compute.URL(), KMSEndpoint: e.KMS.URL(), StorageEndpoint: e.GCS.Endpoint(),
-		WithoutAuthentication: true, MaxBackoff: 50 * time.Millisecond}
+		WithoutAuthentication: true, MaxBackoff: 20 * time.Millisecond}
 }
