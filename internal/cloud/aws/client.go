@@ -7,6 +7,7 @@ import (
 	"time"
 
 	sdk "github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -20,17 +21,23 @@ type Config struct {
 	// Profile is the shared config profile; empty for the default chain.
 	Profile string
 	// Region is the default region for S3 and for KMS keys not given by ARN.
+	// Empty means the SDK's own (AWS_REGION, the profile's region).
 	Region string
-	// MaxAttempts per API call (default 10): throttling and 5xx errors are
+	// MaxAttempts per API call (default 10): throttling (RequestLimitExceeded,
+	// Throttling, ThrottlingException, SlowDown, ...) and 5xx errors are
 	// retried with jittered exponential backoff up to MaxBackoff (default 20s).
 	MaxAttempts int
 	MaxBackoff  time.Duration
-	// Endpoint overrides, for VPC endpoints and local test servers. The
-	// SDK's own AWS_ENDPOINT_URL_* variables keep working.
+	// EC2Endpoint, S3Endpoint and KMSEndpoint override the SDK's endpoints,
+	// for VPC endpoints and local test servers; S3Endpoint also switches S3
+	// to path-style addressing. When empty, the SDK's own
+	// AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> variables still apply.
 	EC2Endpoint, S3Endpoint, KMSEndpoint string
-	// HTTPClient replaces the SDK's default client.
+	// HTTPClient, when set, sends every EC2, S3 and KMS request; its own TLS
+	// settings then apply, not AWS_CA_BUNDLE. Credential providers keep the
+	// SDK's client.
 	HTTPClient *http.Client
-	// Credentials replaces the credential chain (tests).
+	// Credentials replaces the credential chain (tests use static keys).
 	Credentials sdk.CredentialsProvider
 }
 
@@ -55,7 +62,7 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 				o.MaxBackoff = cfg.MaxBackoff
 				// Many regions in parallel must not drain one shared
 				// retry budget: every call gets its full attempts.
-				o.RateLimiter = noRateLimit{}
+				o.RateLimiter = ratelimit.None
 			})
 		}),
 	}
@@ -65,17 +72,31 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 	if cfg.Region != "" {
 		opts = append(opts, config.WithRegion(cfg.Region))
 	}
-	if cfg.HTTPClient != nil {
-		opts = append(opts, config.WithHTTPClient(cfg.HTTPClient))
-	}
 	if cfg.Credentials != nil {
 		opts = append(opts, config.WithCredentialsProvider(cfg.Credentials))
 	}
+	// HTTPClient is not given to LoadDefaultConfig: with AWS_CA_BUNDLE set
+	// it would refuse any client but the SDK's own. Each service client
+	// gets it instead.
 	c, err := config.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
+		if cfg.Profile != "" {
+			return nil, fmt.Errorf("load AWS configuration (profile %s): %w", cfg.Profile, err)
+		}
 		return nil, fmt.Errorf("load AWS configuration: %w", err)
 	}
 	return &Client{cfg: cfg, sdk: c}, nil
+}
+
+// region is r, or the configured default when r is empty.
+func (c *Client) region(r string) (string, error) {
+	if r != "" {
+		return r, nil
+	}
+	if c.sdk.Region != "" {
+		return c.sdk.Region, nil
+	}
+	return "", fmt.Errorf("no AWS region: set the region in the configuration, AWS_REGION or the profile")
 }
 
 func (c *Client) ec2(region string) *ec2.Client {
@@ -84,37 +105,35 @@ func (c *Client) ec2(region string) *ec2.Client {
 		if c.cfg.EC2Endpoint != "" {
 			o.BaseEndpoint = sdk.String(c.cfg.EC2Endpoint)
 		}
+		if c.cfg.HTTPClient != nil {
+			o.HTTPClient = c.cfg.HTTPClient
+		}
 	})
 }
 
-// s3 returns an S3 client for region, or for Config.Region when empty.
 func (c *Client) s3(region string) *s3.Client {
 	return s3.NewFromConfig(c.sdk, func(o *s3.Options) {
-		if region != "" {
-			o.Region = region
-		}
+		o.Region = region
 		if c.cfg.S3Endpoint != "" {
 			o.BaseEndpoint = sdk.String(c.cfg.S3Endpoint)
 			o.UsePathStyle = true
 		}
+		if c.cfg.HTTPClient != nil {
+			o.HTTPClient = c.cfg.HTTPClient
+		}
 	})
 }
 
+// kms returns a KMS client for region; endpoint, when set, replaces the
+// SDK's.
 func (c *Client) kms(region, endpoint string) *kms.Client {
 	return kms.NewFromConfig(c.sdk, func(o *kms.Options) {
-		if region != "" {
-			o.Region = region
-		}
+		o.Region = region
 		if endpoint != "" {
 			o.BaseEndpoint = sdk.String(endpoint)
 		}
+		if c.cfg.HTTPClient != nil {
+			o.HTTPClient = c.cfg.HTTPClient
+		}
 	})
 }
-
-// noRateLimit gives every retry without charge.
-type noRateLimit struct{}
-
-func (noRateLimit) GetToken(context.Context, uint) (func() error, error) { return noop, nil }
-func (noRateLimit) AddTokens(uint) error                                 { return nil }
-
-func noop() error { return nil }

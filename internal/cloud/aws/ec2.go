@@ -21,10 +21,11 @@ type ImageRef struct{ Region, ImageID string }
 
 // Image is what EC2 DescribeImages says about one AMI.
 type Image struct {
-	Region, ImageID, OwnerID                                             string
-	ARN                                                                  string
-	Name, Description, CreationDate, State                               string
-	Architecture, BootMode, RootDeviceName, VirtualizationType, Platform string
+	Region, ImageID, OwnerID string
+	// ARN is arn:PARTITION:ec2:REGION::image/ID; EC2 does not return it.
+	ARN                                                                         string
+	Name, Description, CreationDate, State                                      string
+	Architecture, BootMode, RootDeviceName, VirtualizationType, PlatformDetails string
 	// SourceImageID and SourceImageRegion are set for copied AMIs.
 	SourceImageID, SourceImageRegion string
 	// SnapshotIDs of the EBS block device mappings, in device-name order.
@@ -32,7 +33,8 @@ type Image struct {
 	Tags        map[string]string
 }
 
-// DescribeImage returns the facts of one AMI.
+// DescribeImage returns the facts of one AMI. An image EC2 does not know
+// is an error, as is any answer but exactly that one image.
 func (c *Client) DescribeImage(ctx context.Context, ref ImageRef) (Image, error) {
 	out, err := c.ec2(ref.Region).DescribeImages(ctx, &ec2.DescribeImagesInput{ImageIds: []string{ref.ImageID}})
 	if err != nil {
@@ -50,7 +52,8 @@ func (c *Client) DescribeImage(ctx context.Context, ref ImageRef) (Image, error)
 
 // DescribeImages describes every AMI, all regions at once, and returns
 // them in the order of refs. Any failure fails the whole call, naming every
-// region that failed.
+// region that failed; the others are not cancelled, so that the error is
+// the whole list and not one region and a row of cancellations.
 func (c *Client) DescribeImages(ctx context.Context, refs []ImageRef) ([]Image, error) {
 	images := make([]Image, len(refs))
 	errs := make([]error, len(refs))
@@ -75,7 +78,7 @@ func fromEC2(region string, img types.Image) Image {
 		Name: sdk.ToString(img.Name), Description: sdk.ToString(img.Description), CreationDate: sdk.ToString(img.CreationDate),
 		State: string(img.State), Architecture: string(img.Architecture), BootMode: string(img.BootMode),
 		RootDeviceName: sdk.ToString(img.RootDeviceName), VirtualizationType: string(img.VirtualizationType),
-		Platform: sdk.ToString(img.PlatformDetails), SourceImageID: sdk.ToString(img.SourceImageId),
+		PlatformDetails: sdk.ToString(img.PlatformDetails), SourceImageID: sdk.ToString(img.SourceImageId),
 		SourceImageRegion: sdk.ToString(img.SourceImageRegion), Tags: map[string]string{}, SnapshotIDs: []string{},
 	}
 	im.ARN = "arn:" + Partition(region) + ":ec2:" + region + "::image/" + im.ImageID
@@ -110,7 +113,11 @@ const (
 	MaxTagValueLen = 256
 )
 
-// ValidateTags checks tags, added to existing, against EC2's limits.
+// ValidateTags checks tags, to be added to an image that has existing,
+// against EC2's limits: keys of 1 to 128 characters without the reserved
+// aws: prefix, values of at most 256, and at most 50 tags once the new keys
+// are added. Callers that tag several images check them all first, so that
+// nothing is tagged when one image's tags would not fit.
 func ValidateTags(existing, tags map[string]string) error {
 	keys := make([]string, 0, len(tags))
 	for k := range tags {
@@ -140,11 +147,19 @@ func ValidateTags(existing, tags map[string]string) error {
 	return errors.Join(errs...)
 }
 
-// TagImage adds tags to an AMI. It checks the tags themselves; callers
-// check the total against the image's current tags with ValidateTags, since
-// they have already described it.
+// TagImage adds tags to an AMI, or changes their values. It first reads
+// the image's tags and checks the result with ValidateTags, so that a
+// limit is reported by name instead of EC2's bare TagLimitExceeded.
 func (c *Client) TagImage(ctx context.Context, ref ImageRef, tags map[string]string) error {
+	// Bad keys and values need no API call to be refused.
 	if err := ValidateTags(nil, tags); err != nil {
+		return fmt.Errorf("tag image %s in %s: %w", ref.ImageID, ref.Region, err)
+	}
+	img, err := c.DescribeImage(ctx, ref)
+	if err != nil {
+		return fmt.Errorf("tag image: %w", err)
+	}
+	if err := ValidateTags(img.Tags, tags); err != nil {
 		return fmt.Errorf("tag image %s in %s: %w", ref.ImageID, ref.Region, err)
 	}
 	in := &ec2.CreateTagsInput{Resources: []string{ref.ImageID}}

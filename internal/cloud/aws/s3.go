@@ -15,16 +15,23 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 )
 
-// PutObject uploads body to s3://bucket/key in Config.Region and returns
-// that URI.
+// PutObject uploads body to s3://bucket/key and returns that URI. The
+// request is sent to Config.Region (else the SDK's default region), which
+// must be the bucket's: S3 refuses a write signed for another region, and
+// PutObject does not look for the bucket elsewhere, since the writer is
+// the one who chose where its bucket lives.
 func (c *Client) PutObject(ctx context.Context, bucket, key string, body []byte, contentType string) (string, error) {
 	uri := "s3://" + bucket + "/" + key
-	_, err := c.s3("").PutObject(ctx, &s3.PutObjectInput{
+	region, err := c.region("")
+	if err != nil {
+		return "", fmt.Errorf("upload %s: %w", uri, err)
+	}
+	_, err = c.s3(region).PutObject(ctx, &s3.PutObjectInput{
 		Bucket: sdk.String(bucket), Key: sdk.String(key), Body: bytes.NewReader(body),
 		ContentType: sdk.String(contentType), ContentLength: sdk.Int64(int64(len(body))),
 	})
 	if err != nil {
-		return "", fmt.Errorf("upload %s: %w", uri, err)
+		return "", fmt.Errorf("upload %s in %s: %w", uri, region, err)
 	}
 	return uri, nil
 }
@@ -35,8 +42,13 @@ func (c *Client) PutObject(ctx context.Context, bucket, key string, body []byte,
 // from an AMI's region, not the bucket's.
 func (c *Client) GetObject(ctx context.Context, bucket, key string, limit int64) ([]byte, error) {
 	uri := "s3://" + bucket + "/" + key
-	b, err := c.getObject(ctx, "", bucket, key, limit)
-	if region := bucketRegion(err); region != "" {
+	region, err := c.region("")
+	if err != nil {
+		return nil, fmt.Errorf("download %s: %w", uri, err)
+	}
+	b, err := c.getObject(ctx, region, bucket, key, limit)
+	if r := bucketRegion(err); r != "" && r != region {
+		region = r
 		b, err = c.getObject(ctx, region, bucket, key, limit)
 	}
 	if err != nil {
@@ -44,7 +56,7 @@ func (c *Client) GetObject(ctx context.Context, bucket, key string, limit int64)
 		if errors.As(err, &nsk) {
 			return nil, fmt.Errorf("%s: %w", uri, fs.ErrNotExist)
 		}
-		return nil, fmt.Errorf("download %s: %w", uri, err)
+		return nil, fmt.Errorf("download %s in %s: %w", uri, region, err)
 	}
 	return b, nil
 }

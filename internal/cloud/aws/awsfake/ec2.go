@@ -9,14 +9,17 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
 // Image is an AMI as the fake EC2 holds it.
 type Image struct {
-	ImageID, OwnerID, Name, CreationDate, Architecture, BootMode string
-	RootDeviceName, VirtualizationType                           string
-	SourceImageID, SourceImageRegion                             string
+	ImageID, OwnerID, Name, Description, CreationDate, Architecture, BootMode string
+	RootDeviceName, VirtualizationType, PlatformDetails                       string
+	SourceImageID, SourceImageRegion                                          string
+	// State defaults to "available".
+	State string
 	// Snapshots maps device names to snapshot IDs.
 	Snapshots map[string]string
 	Tags      map[string]string
@@ -24,11 +27,22 @@ type Image struct {
 
 // Call is one request a fake served.
 type Call struct {
-	Action, Region string
-	Params         map[string]string
+	// Action is the EC2 Action or the KMS operation.
+	Action string
+	// Region is the region of the request's SigV4 credential scope.
+	Region string
+	// ImageIDs are the EC2 image ids of the call (ImageId.N or
+	// ResourceId.N).
+	ImageIDs []string
+	// Tags are the EC2 tags of the call (Tag.N.Key and Tag.N.Value).
+	Tags map[string]string
+	// Params holds every form parameter of an EC2 call, and the KeyId of a
+	// KMS call.
+	Params map[string]string
 }
 
-// EC2 is a fake EC2 Query API endpoint: DescribeImages and CreateTags.
+// EC2 is a fake EC2 Query API endpoint: DescribeImages, CreateTags and
+// DeleteTags on the images added with AddImage, per region.
 type EC2 struct {
 	srv *httptest.Server
 
@@ -49,8 +63,11 @@ func NewEC2() *EC2 {
 	return f
 }
 
+// URL is the endpoint, for Config.EC2Endpoint.
 func (f *EC2) URL() string { return f.srv.URL }
-func (f *EC2) Close()      { f.srv.Close() }
+
+// Close stops the endpoint.
+func (f *EC2) Close() { f.srv.Close() }
 
 // AddImage adds img in region.
 func (f *EC2) AddImage(region string, img Image) {
@@ -59,8 +76,13 @@ func (f *EC2) AddImage(region string, img Image) {
 	if f.images[region] == nil {
 		f.images[region] = map[string]*Image{}
 	}
-	if img.Tags == nil {
-		img.Tags = map[string]string{}
+	tags := map[string]string{}
+	for k, v := range img.Tags {
+		tags[k] = v
+	}
+	img.Tags = tags
+	if img.State == "" {
+		img.State = "available"
 	}
 	f.images[region][img.ImageID] = &img
 }
@@ -78,15 +100,16 @@ func (f *EC2) Tags(region, id string) map[string]string {
 	return out
 }
 
-// Throttle makes the next n calls of action in region fail with
-// RequestLimitExceeded.
+// Throttle makes the next n calls of action in region fail as EC2 throttles:
+// HTTP 503 with the code RequestLimitExceeded, which the SDK retries.
 func (f *EC2) Throttle(region, action string, n int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.throttle[region+"/"+action] = n
 }
 
-// Fail makes every call of action in region fail with code (HTTP 403).
+// Fail makes every call of action in region fail with code (HTTP 403), an
+// error the SDK does not retry, such as UnauthorizedOperation.
 func (f *EC2) Fail(region, action, code string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -119,57 +142,70 @@ func regionOf(r *http.Request) string {
 }
 
 func (f *EC2) serve(w http.ResponseWriter, r *http.Request) {
+	time.Sleep(f.Latency)
 	if err := r.ParseForm(); err != nil {
 		ec2Error(w, http.StatusBadRequest, "MalformedQueryString", err.Error())
 		return
 	}
-	time.Sleep(f.Latency)
 	action, region := r.Form.Get("Action"), regionOf(r)
+	if region == "" {
+		ec2Error(w, http.StatusUnauthorized, "AuthFailure", "AWS was not able to validate the provided access credentials")
+		return
+	}
 	params := map[string]string{}
 	for k, v := range r.Form {
 		params[k] = v[0]
 	}
+	ids := indexed(r.Form, "ImageId")
+	if action != "DescribeImages" {
+		ids = indexed(r.Form, "ResourceId")
+	}
+	tags := map[string]string{}
+	for i, k := range indexedTagKeys(r) {
+		tags[k] = r.Form.Get(fmt.Sprintf("Tag.%d.Value", i+1))
+	}
 	f.mu.Lock()
-	f.calls = append(f.calls, Call{Action: action, Region: region, Params: params})
+	defer f.mu.Unlock()
+	f.calls = append(f.calls, Call{Action: action, Region: region, ImageIDs: ids, Tags: tags, Params: params})
 	key := region + "/" + action
 	if code := f.fail[key]; code != "" {
-		f.mu.Unlock()
 		ec2Error(w, http.StatusForbidden, code, "You are not authorized to perform this operation.")
 		return
 	}
 	if f.throttle[key] > 0 {
 		f.throttle[key]--
-		f.mu.Unlock()
 		ec2Error(w, http.StatusServiceUnavailable, "RequestLimitExceeded", "Request limit exceeded.")
 		return
 	}
-	defer f.mu.Unlock()
 	switch action {
 	case "DescribeImages":
-		f.describeImages(w, region, indexed(r.Form, "ImageId"))
+		f.describeImages(w, region, ids)
 	case "CreateTags":
 		if p := f.failTags[region]; p != "" {
-			for _, k := range indexedTagKeys(r) {
+			for k := range tags {
 				if strings.HasPrefix(k, p) {
 					ec2Error(w, http.StatusForbidden, "UnauthorizedOperation", "You are not authorized to perform this operation.")
 					return
 				}
 			}
 		}
-		f.createTags(w, region, r)
+		f.createTags(w, region, ids, indexedTagKeys(r), tags)
 	case "DeleteTags":
-		for _, id := range indexed(r.Form, "ResourceId") {
+		for _, id := range ids {
 			if img := f.images[region][id]; img != nil {
-				for _, k := range indexedTagKeys(r) {
+				for k := range tags {
 					delete(img.Tags, k)
 				}
 			}
 		}
 		writeXML(w, struct {
 			XMLName   xml.Name `xml:"DeleteTagsResponse"`
+			Xmlns     string   `xml:"xmlns,attr"`
 			RequestID string   `xml:"requestId"`
 			Return    bool     `xml:"return"`
-		}{RequestID: "fake-request", Return: true})
+		}{Xmlns: ec2Namespace, RequestID: requestID(), Return: true})
+	case "":
+		ec2Error(w, http.StatusBadRequest, "MissingAction", "The request must contain the parameter Action.")
 	default:
 		ec2Error(w, http.StatusBadRequest, "InvalidAction", fmt.Sprintf("The action %s is not valid for this web service.", action))
 	}
@@ -211,21 +247,29 @@ type xmlBDM struct {
 
 type xmlImage struct {
 	ImageID            string   `xml:"imageId"`
+	ImageLocation      string   `xml:"imageLocation"`
 	ImageState         string   `xml:"imageState"`
 	OwnerID            string   `xml:"imageOwnerId"`
-	CreationDate       string   `xml:"creationDate"`
-	Architecture       string   `xml:"architecture"`
+	CreationDate       string   `xml:"creationDate,omitempty"`
+	IsPublic           bool     `xml:"isPublic"`
+	Architecture       string   `xml:"architecture,omitempty"`
 	ImageType          string   `xml:"imageType"`
-	Name               string   `xml:"name"`
+	Name               string   `xml:"name,omitempty"`
+	Description        string   `xml:"description,omitempty"`
 	RootDeviceType     string   `xml:"rootDeviceType"`
-	RootDeviceName     string   `xml:"rootDeviceName"`
+	RootDeviceName     string   `xml:"rootDeviceName,omitempty"`
 	BDM                []xmlBDM `xml:"blockDeviceMapping>item"`
-	VirtualizationType string   `xml:"virtualizationType"`
+	VirtualizationType string   `xml:"virtualizationType,omitempty"`
+	Tags               []xmlTag `xml:"tagSet>item"`
+	Hypervisor         string   `xml:"hypervisor"`
+	PlatformDetails    string   `xml:"platformDetails,omitempty"`
 	BootMode           string   `xml:"bootMode,omitempty"`
 	SourceImageID      string   `xml:"sourceImageId,omitempty"`
 	SourceImageRegion  string   `xml:"sourceImageRegion,omitempty"`
-	Tags               []xmlTag `xml:"tagSet>item"`
 }
+
+// ec2Namespace is the XML namespace of EC2's responses.
+const ec2Namespace = "http://ec2.amazonaws.com/doc/2016-11-15/"
 
 func (f *EC2) describeImages(w http.ResponseWriter, region string, ids []string) {
 	type resp struct {
@@ -234,17 +278,17 @@ func (f *EC2) describeImages(w http.ResponseWriter, region string, ids []string)
 		RequestID string     `xml:"requestId"`
 		Images    []xmlImage `xml:"imagesSet>item"`
 	}
-	out := resp{Xmlns: "http://ec2.amazonaws.com/doc/2016-11-15/", RequestID: "fake-request"}
+	out := resp{Xmlns: ec2Namespace, RequestID: requestID()}
 	for _, id := range ids {
 		img := f.images[region][id]
 		if img == nil {
 			ec2Error(w, http.StatusBadRequest, "InvalidAMIID.NotFound", fmt.Sprintf("The image id '[%s]' does not exist", id))
 			return
 		}
-		x := xmlImage{ImageID: img.ImageID, ImageState: "available", OwnerID: img.OwnerID, CreationDate: img.CreationDate,
-			Architecture: img.Architecture, ImageType: "machine", Name: img.Name, RootDeviceType: "ebs",
-			RootDeviceName: img.RootDeviceName, VirtualizationType: img.VirtualizationType, BootMode: img.BootMode,
-			SourceImageID: img.SourceImageID, SourceImageRegion: img.SourceImageRegion}
+		x := xmlImage{ImageID: img.ImageID, ImageLocation: img.OwnerID + "/" + img.Name, ImageState: img.State, OwnerID: img.OwnerID,
+			CreationDate: img.CreationDate, Architecture: img.Architecture, ImageType: "machine", Name: img.Name, Description: img.Description,
+			RootDeviceType: "ebs", RootDeviceName: img.RootDeviceName, VirtualizationType: img.VirtualizationType, Hypervisor: "xen",
+			PlatformDetails: img.PlatformDetails, BootMode: img.BootMode, SourceImageID: img.SourceImageID, SourceImageRegion: img.SourceImageRegion}
 		devs := make([]string, 0, len(img.Snapshots))
 		for d := range img.Snapshots {
 			devs = append(devs, d)
@@ -263,38 +307,44 @@ func (f *EC2) describeImages(w http.ResponseWriter, region string, ids []string)
 	writeXML(w, out)
 }
 
-func (f *EC2) createTags(w http.ResponseWriter, region string, r *http.Request) {
-	ids := indexed(r.Form, "ResourceId")
+// createTags applies tags, in request order, to every image of ids, with
+// EC2's checks: known images, no aws: keys, at most 50 tags.
+func (f *EC2) createTags(w http.ResponseWriter, region string, ids, keys []string, tags map[string]string) {
 	for _, id := range ids {
 		if f.images[region][id] == nil {
 			ec2Error(w, http.StatusBadRequest, "InvalidAMIID.NotFound", fmt.Sprintf("The image id '[%s]' does not exist", id))
 			return
 		}
 	}
-	for i := 1; ; i++ {
-		k, ok := r.Form[fmt.Sprintf("Tag.%d.Key", i)]
-		if !ok {
-			break
-		}
-		if strings.HasPrefix(k[0], "aws:") {
+	for _, k := range keys {
+		if strings.HasPrefix(strings.ToLower(k), "aws:") {
 			ec2Error(w, http.StatusBadRequest, "InvalidParameterValue", "Tag keys starting with 'aws:' are reserved for internal use")
 			return
 		}
-		for _, id := range ids {
-			f.images[region][id].Tags[k[0]] = r.Form.Get(fmt.Sprintf("Tag.%d.Value", i))
-		}
 	}
 	for _, id := range ids {
-		if len(f.images[region][id].Tags) > 50 {
+		n := len(f.images[region][id].Tags)
+		for k := range tags {
+			if _, ok := f.images[region][id].Tags[k]; !ok {
+				n++
+			}
+		}
+		if n > 50 {
 			ec2Error(w, http.StatusBadRequest, "TagLimitExceeded", "The maximum number of Tags for a resource has been reached.")
 			return
 		}
 	}
+	for _, id := range ids {
+		for k, v := range tags {
+			f.images[region][id].Tags[k] = v
+		}
+	}
 	writeXML(w, struct {
 		XMLName   xml.Name `xml:"CreateTagsResponse"`
+		Xmlns     string   `xml:"xmlns,attr"`
 		RequestID string   `xml:"requestId"`
 		Return    bool     `xml:"return"`
-	}{RequestID: "fake-request", Return: true})
+	}{Xmlns: ec2Namespace, RequestID: requestID(), Return: true})
 }
 
 func writeXML(w http.ResponseWriter, v any) {
@@ -312,11 +362,19 @@ func ec2Error(w http.ResponseWriter, status int, code, msg string) {
 	w.Header().Set("Content-Type", "text/xml;charset=UTF-8")
 	w.WriteHeader(status)
 	fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?>
-<Response><Errors><Error><Code>%s</Code><Message>%s</Message></Error></Errors><RequestID>fake-request</RequestID></Response>`, code, xmlEscape(msg))
+<Response><Errors><Error><Code>%s</Code><Message>%s</Message></Error></Errors><RequestID>%s</RequestID></Response>`, code, xmlEscape(msg), requestID())
 }
 
 func xmlEscape(s string) string {
 	var b strings.Builder
 	xml.EscapeText(&b, []byte(s))
 	return b.String()
+}
+
+var requests atomic.Uint64
+
+// requestID makes a request id in AWS's UUID shape, unique per process.
+func requestID() string {
+	n := requests.Add(1)
+	return fmt.Sprintf("fa4e0000-0000-4000-8000-%012x", n)
 }

@@ -48,8 +48,11 @@ func NewS3() *S3 {
 	return f
 }
 
+// URL is the endpoint, for Config.S3Endpoint (path-style).
 func (f *S3) URL() string { return f.srv.URL }
-func (f *S3) Close()      { f.srv.Close() }
+
+// Close stops the endpoint.
+func (f *S3) Close() { f.srv.Close() }
 
 // SetBucketRegion makes the bucket live in region: requests signed for
 // another region are redirected, as S3 does.
@@ -62,7 +65,8 @@ func (f *S3) SetBucketRegion(bucket, region string) {
 // CreateBucket creates a bucket.
 func (f *S3) CreateBucket(name string) error { return f.backend.CreateBucket(name) }
 
-// Object returns an object's bytes and content type.
+// Object returns an object's bytes and content type, read from the
+// backend, not through S3's API.
 func (f *S3) Object(bucket, key string) ([]byte, string, error) {
 	obj, err := f.backend.GetObject(bucket, key, nil)
 	if err != nil {
@@ -73,7 +77,7 @@ func (f *S3) Object(bucket, key string) ([]byte, string, error) {
 	return b, obj.Metadata["Content-Type"], err
 }
 
-// Keys lists the keys of a bucket.
+// Keys lists the keys of a bucket, from the backend.
 func (f *S3) Keys(bucket string) ([]string, error) {
 	list, err := f.backend.ListBucket(bucket, nil, gofakes3.ListBucketPage{})
 	if err != nil {
