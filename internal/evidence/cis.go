@@ -93,18 +93,23 @@ func WriteCIS(dir string, res *CISResults, script []byte) error {
 	return err
 }
 
-// ReadCIS reads dir's cis-results.json and checks its schema.
-func ReadCIS(dir string) (*CISResults, error) {
+// ReadCIS reads dir's cis-results.json, checks its schema and that the
+// script it names is there with the recorded digest. It also returns the
+// document's bytes as read.
+func ReadCIS(dir string) (*CISResults, []byte, error) {
 	b, err := os.ReadFile(filepath.Join(dir, CISResultsFile))
 	if err != nil {
-		return nil, fmt.Errorf("read CIS results: %w", err)
+		return nil, nil, fmt.Errorf("read CIS results: %w", err)
 	}
 	var res CISResults
 	if err := json.Unmarshal(b, &res); err != nil {
-		return nil, fmt.Errorf("decode %s: %w", CISResultsFile, err)
+		return nil, nil, fmt.Errorf("decode %s: %w", CISResultsFile, err)
 	}
 	if res.Schema != CISResultsSchema {
-		return nil, fmt.Errorf("%s: schema %q, want %q", CISResultsFile, res.Schema, CISResultsSchema)
+		return nil, nil, fmt.Errorf("%s: schema %q, want %q", CISResultsFile, res.Schema, CISResultsSchema)
 	}
-	return &res, nil
+	if _, err := readChecked(dir, CISResultsFile, FileRef{File: res.Script.File, SHA256: res.Script.SHA256}); err != nil {
+		return nil, nil, err
+	}
+	return &res, b, nil
 }

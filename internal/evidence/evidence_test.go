@@ -56,7 +56,7 @@ func TestWriteAndReadCIS(t *testing.T) {
 	if err := WriteCIS(dir, res, []byte("#!/bin/sh\n")); err != nil {
 		t.Fatal(err)
 	}
-	got, err := ReadCIS(dir)
+	got, _, err := ReadCIS(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +73,7 @@ func TestWriteAndReadCIS(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, CISResultsFile), []byte(strings.Replace(string(b), "cis-results-v1", "cis-results-v0", 1)), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ReadCIS(dir); err == nil || !strings.Contains(err.Error(), "schema") {
+	if _, _, err := ReadCIS(dir); err == nil || !strings.Contains(err.Error(), "schema") {
 		t.Errorf("a file of another schema was accepted: %v", err)
 	}
 }

@@ -140,35 +140,63 @@ func WriteFinalize(dir string, res *FinalizeResults, files FinalizeFiles) error 
 	return err
 }
 
+// FinalizeDocuments are the bytes ReadFinalize read: the results document
+// and the two SBOMs, each as checked against its recorded digest.
+type FinalizeDocuments struct {
+	Results, CycloneDX, SPDX []byte
+}
+
 // ReadFinalize reads dir's finalize-results.json, checks its schema and
 // that every file it names is there with the recorded digest.
-func ReadFinalize(dir string) (*FinalizeResults, error) {
+func ReadFinalize(dir string) (*FinalizeResults, *FinalizeDocuments, error) {
 	b, err := os.ReadFile(filepath.Join(dir, FinalizeResultsFile))
 	if err != nil {
-		return nil, fmt.Errorf("read finalize results: %w", err)
+		return nil, nil, fmt.Errorf("read finalize results: %w", err)
 	}
 	var res FinalizeResults
 	if err := json.Unmarshal(b, &res); err != nil {
-		return nil, fmt.Errorf("decode %s: %w", FinalizeResultsFile, err)
+		return nil, nil, fmt.Errorf("decode %s: %w", FinalizeResultsFile, err)
 	}
 	if res.Schema != FinalizeResultsSchema {
-		return nil, fmt.Errorf("%s: schema %q, want %q", FinalizeResultsFile, res.Schema, FinalizeResultsSchema)
+		return nil, nil, fmt.Errorf("%s: schema %q, want %q", FinalizeResultsFile, res.Schema, FinalizeResultsSchema)
 	}
-	for _, ref := range []FileRef{{File: res.Script.File, SHA256: res.Script.SHA256}, res.SBOM.CycloneDX, res.SBOM.SPDX, res.Manifest.FileRef} {
-		if ref.File == "" || filepath.Base(ref.File) != ref.File {
-			return nil, fmt.Errorf("%s names file %q: want a file name in the same directory", FinalizeResultsFile, ref.File)
-		}
-		data, err := os.ReadFile(filepath.Join(dir, ref.File))
+	docs := &FinalizeDocuments{Results: b}
+	for _, f := range []struct {
+		ref FileRef
+		out *[]byte
+	}{
+		{FileRef{File: res.Script.File, SHA256: res.Script.SHA256}, nil},
+		{res.SBOM.CycloneDX, &docs.CycloneDX},
+		{res.SBOM.SPDX, &docs.SPDX},
+		{res.Manifest.FileRef, nil},
+	} {
+		data, err := readChecked(dir, FinalizeResultsFile, f.ref)
 		if err != nil {
-			return nil, fmt.Errorf("%s names %s: %w", FinalizeResultsFile, ref.File, err)
+			return nil, nil, err
 		}
-		sum := sha256.Sum256(data)
-		if got := hex.EncodeToString(sum[:]); got != ref.SHA256 {
-			return nil, fmt.Errorf("%s: sha256 %s, but %s records %s", ref.File, got, FinalizeResultsFile, ref.SHA256)
+		if f.out != nil {
+			*f.out = data
 		}
 	}
 	if want := "sha256:" + res.Manifest.SHA256; res.Manifest.Digest != want {
-		return nil, fmt.Errorf("%s: manifest digest %q does not match the manifest file (%s)", FinalizeResultsFile, res.Manifest.Digest, want)
+		return nil, nil, fmt.Errorf("%s: manifest digest %q does not match the manifest file (%s)", FinalizeResultsFile, res.Manifest.Digest, want)
 	}
-	return &res, nil
+	return &res, docs, nil
+}
+
+// readChecked reads the file ref names, which the results file from must
+// name as a plain file name in the same directory, and checks its digest.
+func readChecked(dir, from string, ref FileRef) ([]byte, error) {
+	if ref.File == "" || filepath.Base(ref.File) != ref.File {
+		return nil, fmt.Errorf("%s names file %q: want a file name in the same directory", from, ref.File)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, ref.File))
+	if err != nil {
+		return nil, fmt.Errorf("%s names %s: %w", from, ref.File, err)
+	}
+	sum := sha256.Sum256(data)
+	if got := hex.EncodeToString(sum[:]); got != ref.SHA256 {
+		return nil, fmt.Errorf("%s: sha256 %s, but %s records %s", ref.File, got, from, ref.SHA256)
+	}
+	return data, nil
 }

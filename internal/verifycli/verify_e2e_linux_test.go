@@ -9,9 +9,7 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
-	"crypto/x509"
 	"encoding/json"
-	"encoding/pem"
 	"fmt"
 	"os"
 	"os/exec"
@@ -31,10 +29,7 @@ func TestE2EVerifyDemoOutput(t *testing.T) {
 	if err := os.Mkdir(filepath.Join(work, "tmp"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	k, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	der, _ := x509.MarshalPKCS8PrivateKey(k)
-	keyPath := filepath.Join(work, "signing.key")
-	os.WriteFile(keyPath, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600)
+	keyPath, k := e2e.SigningKey(t, work)
 	pubPEM, _ := attest.PublicKeyPEM(&k.PublicKey)
 	pub := filepath.Join(work, "trusted.pub")
 	os.WriteFile(pub, pubPEM, 0o644)

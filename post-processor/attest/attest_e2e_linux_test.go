@@ -7,12 +7,7 @@ package attest
 
 import (
 	"bytes"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/x509"
 	"encoding/json"
-	"encoding/pem"
 	"fmt"
 	"io/fs"
 	"os"
@@ -41,30 +36,13 @@ func cosignPath(t *testing.T) string {
 	return ""
 }
 
-func writeKey(t *testing.T, dir string) string {
-	t.Helper()
-	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	der, err := x509.MarshalPKCS8PrivateKey(k)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := filepath.Join(dir, "signing.key")
-	if err := os.WriteFile(p, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
 func TestE2ERootfsAttest(t *testing.T) {
 	e2e.Packer(t)
 	cosign := cosignPath(t)
 	tarball := e2e.CloudlikeTarball(t)
 	work := t.TempDir()
 	out, ev, att, tmp := filepath.Join(work, "output"), filepath.Join(work, "evidence"), filepath.Join(work, "attestations"), t.TempDir()
-	key := writeKey(t, t.TempDir())
+	key, _ := e2e.SigningKey(t, t.TempDir())
 	const token = "s3cr3t-Token-4242-do-not-record"
 	tpl := fmt.Sprintf(`
 variable "api_token" {

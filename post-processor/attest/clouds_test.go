@@ -123,7 +123,7 @@ func TestAWSMultiRegion(t *testing.T) {
 			if _, err := attest.Verify(raw, b.pub, img.SubjectSHA256); err != nil {
 				t.Errorf("%s %s: %v", r, kind, err)
 			}
-			if sha256hex(raw) != sum {
+			if attest.SHA256(raw) != sum {
 				t.Errorf("%s %s: manifest digest differs", r, kind)
 			}
 			obj, _, err := b.env.S3.Object("acme-attestations", "attestations/aws/"+r+"/"+b.amis[r]+"/"+bundleFile(kind))

@@ -1,12 +1,9 @@
 package attest
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 
 	"github.com/imagesmith/packer-plugin-hardening/internal/evidence"
@@ -18,9 +15,7 @@ type buildEvidence struct {
 	dir       string
 	cis       *evidence.CISResults
 	cisRaw    []byte // cis-results.json as written: the CIS predicate
-	cisScript string // sha256 of the hardening script
 	fin       *evidence.FinalizeResults
-	finRaw    []byte
 	cdx, spdx []byte
 	warnings  []string
 }
@@ -47,66 +42,33 @@ func loadEvidence(root, build, run string, allow map[string]bool) (*buildEvidenc
 		if !allow[EvidenceFinalize] {
 			return nil, fmt.Errorf("hardening-finalize evidence for build %q: %w (add \"finalize\" to allow_missing_evidence_unsafe to attest without it)", build, err)
 		}
-		ev.fin, ev.finRaw, ev.cdx, ev.spdx = nil, nil, nil, nil
+		ev.fin, ev.cdx, ev.spdx = nil, nil, nil
 		ev.warnings = append(ev.warnings, fmt.Sprintf("no SBOM or filesystem manifest attested: %v", err))
 	}
 	return ev, nil
 }
 
 func (ev *buildEvidence) loadCIS(build, run string) error {
-	res, err := evidence.ReadCIS(ev.dir)
+	res, raw, err := evidence.ReadCIS(ev.dir)
 	if err != nil {
 		return missing(err, filepath.Join(ev.dir, evidence.CISResultsFile))
 	}
 	if err := checkStamp(res.Stamp, evidence.CISResultsFile, build, run); err != nil {
 		return err
 	}
-	raw, err := os.ReadFile(filepath.Join(ev.dir, evidence.CISResultsFile))
-	if err != nil {
-		return err
-	}
-	script, err := os.ReadFile(filepath.Join(ev.dir, res.Script.File))
-	if err != nil || filepath.Base(res.Script.File) != res.Script.File {
-		return fmt.Errorf("%s names script %q: %v", evidence.CISResultsFile, res.Script.File, err)
-	}
-	if got := sha256hex(script); got != res.Script.SHA256 {
-		return fmt.Errorf("%s: sha256 %s, but %s records %s", res.Script.File, got, evidence.CISResultsFile, res.Script.SHA256)
-	}
-	ev.cis, ev.cisRaw, ev.cisScript = res, raw, res.Script.SHA256
+	ev.cis, ev.cisRaw = res, raw
 	return nil
 }
 
 func (ev *buildEvidence) loadFinalize(build, run string) error {
-	res, err := evidence.ReadFinalize(ev.dir)
+	res, docs, err := evidence.ReadFinalize(ev.dir)
 	if err != nil {
 		return missing(err, filepath.Join(ev.dir, evidence.FinalizeResultsFile))
 	}
 	if err := checkStamp(res.Stamp, evidence.FinalizeResultsFile, build, run); err != nil {
 		return err
 	}
-	raw, err := os.ReadFile(filepath.Join(ev.dir, evidence.FinalizeResultsFile))
-	if err != nil {
-		return err
-	}
-	// Read the SBOMs once and check them again: ReadFinalize checked the
-	// files, and this is the copy that gets signed.
-	read := func(ref evidence.FileRef) ([]byte, error) {
-		b, err := os.ReadFile(filepath.Join(ev.dir, ref.File))
-		if err != nil {
-			return nil, err
-		}
-		if sha256hex(b) != ref.SHA256 {
-			return nil, fmt.Errorf("%s changed while it was read", ref.File)
-		}
-		return b, nil
-	}
-	if ev.cdx, err = read(res.SBOM.CycloneDX); err != nil {
-		return err
-	}
-	if ev.spdx, err = read(res.SBOM.SPDX); err != nil {
-		return err
-	}
-	ev.fin, ev.finRaw = res, raw
+	ev.fin, ev.cdx, ev.spdx = res, docs.CycloneDX, docs.SPDX
 	return nil
 }
 
@@ -126,9 +88,4 @@ func missing(err error, path string) error {
 		return fmt.Errorf("%s is missing: run the provisioner in this build, with the same evidence_dir", path)
 	}
 	return err
-}
-
-func sha256hex(b []byte) string {
-	s := sha256.Sum256(b)
-	return hex.EncodeToString(s[:])
 }

@@ -37,6 +37,9 @@ type image struct {
 	subjectSize int64
 	remote      []string
 	files       []string
+	// payload is what writeLocal wrote, the index last; publishRemote
+	// uploads the same.
+	payload []namedFile
 }
 
 // bundle is one signed statement.

@@ -101,7 +101,7 @@ func (p *PostProcessor) run(ctx context.Context, ui packersdk.Ui, in packersdk.A
 	if err := writeLocal(c.OutputDir, c.PackerBuildName, images, ev, pubPEM); err != nil {
 		return nil, err
 	}
-	if err := publishRemote(ctx, cl, c, images, ev, pubPEM); err != nil {
+	if err := publishRemote(ctx, cl, c, images); err != nil {
 		return nil, err
 	}
 	if c.tag {

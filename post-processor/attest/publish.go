@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/imagesmith/packer-plugin-hardening/internal/attest"
 	"github.com/imagesmith/packer-plugin-hardening/internal/cloud/aws"
 	"github.com/imagesmith/packer-plugin-hardening/internal/cloud/gce"
 	"github.com/imagesmith/packer-plugin-hardening/internal/evidence"
@@ -46,6 +47,7 @@ func writeLocal(out, build string, images []*image, ev *buildEvidence, pubPEM []
 			return fmt.Errorf("create output directory: %w", err)
 		}
 		files := im.payloads(ev, pubPEM, build)
+		im.payload = files
 		for _, f := range files {
 			if err := os.WriteFile(filepath.Join(tmp, f.name), f.data, 0o644); err != nil {
 				os.RemoveAll(tmp)
@@ -96,7 +98,7 @@ func (im *image) payloads(ev *buildEvidence, pubPEM []byte, build string) []name
 		files = append(files, namedFile{evidence.CISResultsFile, "application/json", ev.cisRaw})
 	}
 	idx := layout.Index{Schema: layout.IndexSchema, Image: im.ref.String(), Subject: im.subject.Name, SubjectSHA256: im.subject.Digest["sha256"],
-		PublicKey: layout.PublicKeyFile, PublicKeySHA256: sha256hex(pubPEM), BuildName: build, PackerRunUUID: os.Getenv("PACKER_RUN_UUID")}
+		PublicKey: layout.PublicKeyFile, PublicKeySHA256: attest.SHA256(pubPEM), BuildName: build, PackerRunUUID: os.Getenv("PACKER_RUN_UUID")}
 	for _, b := range im.bundles {
 		files = append(files, namedFile{b.file, "application/vnd.dev.sigstore.bundle.v0.3+json", b.data})
 		idx.Bundles = append(idx.Bundles, layout.IndexBundle{Kind: b.kind, PredicateType: b.predicateType, CosignType: b.cosignType, File: b.file, SHA256: b.sha256})
@@ -107,7 +109,7 @@ func (im *image) payloads(ev *buildEvidence, pubPEM []byte, build string) []name
 
 // publishRemote uploads each image's files to S3 and GCS under
 // <prefix>/<provider>/<location>/<image>/, the index last.
-func publishRemote(ctx context.Context, cl *clouds, c *Config, images []*image, ev *buildEvidence, pubPEM []byte) error {
+func publishRemote(ctx context.Context, cl *clouds, c *Config, images []*image) error {
 	type target struct {
 		scheme, bucket, prefix string
 		put                    func(ctx context.Context, bucket, key string, body []byte, contentType string) (string, error)
@@ -139,7 +141,7 @@ func publishRemote(ctx context.Context, cl *clouds, c *Config, images []*image, 
 	for _, t := range targets {
 		for _, im := range images {
 			key := path.Join(t.prefix, imageKey(im.ref))
-			all := im.payloads(ev, pubPEM, c.PackerBuildName)
+			all := im.payload
 			for _, f := range all[:len(all)-1] {
 				files = append(files, upload{t, im, key, f})
 			}
@@ -183,7 +185,7 @@ func parallel(limit, n int, f func(i int) error) error {
 
 // pointerTags are the discovery tags of an AMI: where its attestations are
 // and the digests to expect. Verify never trusts them.
-func pointerTags(c *Config, im *image) map[string]string {
+func pointerTags(im *image) map[string]string {
 	t := map[string]string{
 		tagPrefix + "subject-sha256":    im.subject.Digest["sha256"],
 		tagPrefix + "provenance-sha256": im.bundles[0].sha256,
@@ -241,7 +243,7 @@ func tagPointers(ctx context.Context, cl *clouds, c *Config, images []*image, ci
 		all := map[string]string{}
 		switch im.ref.Provider {
 		case imageref.AWS:
-			all = pointerTags(c, im)
+			all = pointerTags(im)
 			if cis != nil {
 				for k, v := range complianceTags(cis, false) {
 					all[k] = v
@@ -266,7 +268,7 @@ func tagPointers(ctx context.Context, cl *clouds, c *Config, images []*image, ci
 		if im.ref.Provider == imageref.GCE {
 			return pointerLabels(c, im)
 		}
-		return pointerTags(c, im)
+		return pointerTags(im)
 	})
 }
 

@@ -42,7 +42,7 @@ func (p *PostProcessor) provenance(ev *buildEvidence, finished time.Time) (*atte
 		URI: "pkg:golang/github.com/imagesmith/packer-plugin-hardening@v" + version.PluginVersion.String()}
 	if exe, err := os.Executable(); err == nil {
 		if b, err := os.ReadFile(exe); err == nil {
-			plugin.Digest = map[string]string{"sha256": sha256hex(b)}
+			plugin.Digest = map[string]string{"sha256": attest.SHA256(b)}
 		}
 	}
 	bd.ResolvedDependencies = append(bd.ResolvedDependencies, plugin)
@@ -61,9 +61,9 @@ func (p *PostProcessor) provenance(ev *buildEvidence, finished time.Time) (*atte
 		bd.InternalParameters.CISBenchmark = strings.TrimSpace(ev.cis.Benchmark.ID + " " + ev.cis.Benchmark.Version)
 		bd.InternalParameters.CISMode = ev.cis.Mode
 		bd.ResolvedDependencies = append(bd.ResolvedDependencies, attest.ResourceDescriptor{Name: "hardening-script",
-			URI: evidence.CISScriptFile, Digest: map[string]string{"sha256": ev.cisScript}})
+			URI: evidence.CISScriptFile, Digest: map[string]string{"sha256": ev.cis.Script.SHA256}})
 		rd.Byproducts = append(rd.Byproducts, attest.ResourceDescriptor{Name: "cis-results", URI: evidence.CISResultsFile,
-			Digest: map[string]string{"sha256": sha256hex(ev.cisRaw)}})
+			Digest: map[string]string{"sha256": attest.SHA256(ev.cisRaw)}})
 		if t := ev.cis.GeneratedAt.Add(-time.Duration(ev.cis.Execution.WallMS) * time.Millisecond); t.Before(started) {
 			started = t.UTC()
 		}
@@ -139,7 +139,7 @@ func signAll(images []*image, ev *buildEvidence, prov *attest.Provenance, signer
 					if got, err = attest.Verify(b, pub, j.im.subject.Digest["sha256"]); err == nil && got.PredicateType != k.PredicateType {
 						err = fmt.Errorf("verified statement has predicate type %s", got.PredicateType)
 					}
-					j.im.bundles[j.slot] = bundle{kind: k.Name, predicateType: k.PredicateType, cosignType: k.CosignType, file: k.File, data: b, sha256: sha256hex(b)}
+					j.im.bundles[j.slot] = bundle{kind: k.Name, predicateType: k.PredicateType, cosignType: k.CosignType, file: k.File, data: b, sha256: attest.SHA256(b)}
 				}
 			}
 			if err != nil {
@@ -179,7 +179,7 @@ func templateFiles(path string) (attest.Template, error) {
 		if err != nil {
 			return t, fmt.Errorf("template_path: %w", err)
 		}
-		t.Files = append(t.Files, attest.ResourceDescriptor{URI: filepath.ToSlash(f), Digest: map[string]string{"sha256": sha256hex(b)}})
+		t.Files = append(t.Files, attest.ResourceDescriptor{URI: filepath.ToSlash(f), Digest: map[string]string{"sha256": attest.SHA256(b)}})
 	}
 	return t, nil
 }

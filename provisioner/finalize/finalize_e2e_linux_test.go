@@ -34,7 +34,7 @@ import (
 func readFinalize(t *testing.T, dir, build string) (*evidence.FinalizeResults, string) {
 	t.Helper()
 	bdir := evidence.BuildDir(dir, build)
-	res, err := evidence.ReadFinalize(bdir)
+	res, _, err := evidence.ReadFinalize(bdir)
 	if err != nil {
 		t.Fatal(err)
 	}

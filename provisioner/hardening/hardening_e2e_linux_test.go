@@ -25,7 +25,7 @@ import (
 func readEvidence(t *testing.T, dir, build string) *evidence.CISResults {
 	t.Helper()
 	bdir := evidence.BuildDir(dir, build)
-	res, err := evidence.ReadCIS(bdir)
+	res, _, err := evidence.ReadCIS(bdir)
 	if err != nil {
 		t.Fatal(err)
 	}
