@@ -39,6 +39,11 @@ command -v debootstrap >/dev/null || need_apt+=(debootstrap)
 command -v unzip >/dev/null || need_apt+=(unzip)
 # Headless Chromium renders the verify command's HTML report in the tests.
 command -v chromium >/dev/null || need_apt+=(chromium)
+# The builder's disk output: partition table, ESP, qcow2.
+command -v sfdisk >/dev/null || need_apt+=(fdisk)
+command -v mkfs.vfat >/dev/null || need_apt+=(dosfstools)
+command -v mcopy >/dev/null || need_apt+=(mtools)
+command -v qemu-img >/dev/null || need_apt+=(qemu-utils)
 if [ ${#need_apt[@]} -gt 0 ]; then
 	if [ "$(id -u)" != 0 ]; then
 		log "missing ${need_apt[*]}: run as root or install them with apt-get"
