@@ -64,6 +64,9 @@ func (v *VM) dial(ctx context.Context) (*ssh.Client, error) {
 		deadline = d
 	}
 	_ = conn.SetDeadline(deadline)
+	// A deadline does not see ctx being cancelled; closing the connection does.
+	stop := context.AfterFunc(ctx, func() { conn.Close() })
+	defer stop()
 	c, chans, reqs, err := ssh.NewClientConn(conn, addr, &ssh.ClientConfig{
 		User:            v.User,
 		Auth:            []ssh.AuthMethod{ssh.PublicKeys(v.seed.signer)},
@@ -95,7 +98,7 @@ func (v *VM) WaitSSH(ctx context.Context) (time.Duration, error) {
 		last = err
 		select {
 		case <-ctx.Done():
-			return 0, fmt.Errorf("VM did not reach SSH in %s (%v); last serial lines:\n%s", time.Since(begin).Round(time.Second), last, v.SerialTail(30))
+			return 0, fmt.Errorf("VM did not reach SSH in %s (%w; last attempt: %v); last serial lines:\n%s", time.Since(begin).Round(time.Second), ctx.Err(), last, v.SerialTail(30))
 		case <-time.After(2 * time.Second):
 		}
 	}
