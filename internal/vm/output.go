@@ -81,7 +81,7 @@ func lastLines(s string, n int) string {
 			continue
 		}
 		if len(l) > 300 {
-			l = l[:300] + "..."
+			l = strings.ToValidUTF8(l[:300], "") + "..."
 		}
 		lines = append(lines, l)
 	}
