@@ -80,6 +80,31 @@ func (v *VM) dial(ctx context.Context) (*ssh.Client, error) {
 	return ssh.NewClient(c, chans, reqs), nil
 }
 
+// loginRetry is how long Run retries a login that fails. sshd goes away
+// for a moment after first login is possible: cloud-init restarts it when
+// it applies ssh_pwauth.
+const loginRetry = 2 * time.Minute
+
+// dialRetry logs in, retrying for loginRetry. Nothing ran yet when a login
+// fails, so retrying is safe.
+func (v *VM) dialRetry(ctx context.Context) (*ssh.Client, error) {
+	deadline := time.Now().Add(loginRetry)
+	for {
+		c, err := v.dial(ctx)
+		if err == nil || time.Now().After(deadline) {
+			return c, err
+		}
+		if exited, _ := v.exited(); exited {
+			return nil, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, err
+		case <-time.After(2 * time.Second):
+		}
+	}
+}
+
 // WaitSSH waits until the user can log in with the key and returns how long
 // the guest took from QEMU's start. It fails at once when QEMU exits, and
 // when ctx ends with the last serial console lines.
@@ -109,7 +134,7 @@ func (v *VM) WaitSSH(ctx context.Context) (time.Duration, error) {
 // status. A command that runs and fails is not an error; a connection
 // that fails, or a command that ends without a status, is.
 func (v *VM) Run(ctx context.Context, cmd string) (stdout, stderr string, exit int, err error) {
-	c, err := v.dial(ctx)
+	c, err := v.dialRetry(ctx)
 	if err != nil {
 		return "", "", -1, err
 	}
