@@ -44,6 +44,10 @@ command -v sfdisk >/dev/null || need_apt+=(fdisk)
 command -v mkfs.vfat >/dev/null || need_apt+=(dosfstools)
 command -v mcopy >/dev/null || need_apt+=(mtools)
 command -v qemu-img >/dev/null || need_apt+=(qemu-utils)
+# QEMU, UEFI firmware and a seed ISO maker boot built disks (internal/vm, make boot).
+command -v qemu-system-x86_64 >/dev/null || need_apt+=(qemu-system-x86)
+[ -e /usr/share/OVMF/OVMF_CODE_4M.fd ] || need_apt+=(ovmf)
+command -v genisoimage >/dev/null || need_apt+=(genisoimage)
 if [ ${#need_apt[@]} -gt 0 ]; then
 	if [ "$(id -u)" != 0 ]; then
 		log "missing ${need_apt[*]}: run as root or install them with apt-get"

@@ -1,0 +1,7 @@
+//go:build !linux && !windows
+
+package vm
+
+import "syscall"
+
+func sysProcAttr() *syscall.SysProcAttr { return &syscall.SysProcAttr{Setpgid: true} }

@@ -1,0 +1,61 @@
+// Command vm-boot boots a disk image with the test harness (internal/vm),
+// prints how to log in, and keeps the VM running until Ctrl-C. The disk
+// is not modified: the VM runs on an overlay that is removed at exit.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/imagesmith/packer-plugin-hardening/internal/vm"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintf(os.Stderr, "vm-boot: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	disk := flag.String("disk", "example/output/disk.qcow2", "raw or qcow2 disk image to boot (only read)")
+	grow := flag.String("grow", "", "virtual disk size the VM sees, e.g. 8G (default: the disk's size)")
+	memory := flag.Int("memory", vm.DefaultMemoryMiB, "guest memory in MiB, 1024 to 2048")
+	user := flag.String("user", vm.DefaultUser, "user cloud-init creates, with the generated key and passwordless sudo")
+	timeout := flag.Duration("timeout", 10*time.Minute, "how long to wait for SSH")
+	flag.Parse()
+	if flag.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %q: use -disk, -grow, -memory, -user, -timeout", flag.Args())
+	}
+	logf := func(format string, args ...any) { fmt.Fprintf(os.Stderr, "==> "+format+"\n", args...) }
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	bootCtx, cancel := context.WithTimeout(ctx, *timeout)
+	defer cancel()
+	v, err := vm.Boot(bootCtx, vm.Options{Disk: *disk, GrowTo: *grow, MemoryMiB: *memory, User: *user, Logf: logf})
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := v.Close(); err != nil {
+			logf("%v", err)
+		}
+	}()
+	logf("serial console: %s", v.SerialLog)
+	took, err := v.WaitSSH(bootCtx)
+	if err != nil {
+		return err
+	}
+	logf("SSH up under %s after %s; log in with:", v.Accel, took.Round(100*time.Millisecond))
+	fmt.Println(v.Command())
+	logf("the VM runs until Ctrl-C")
+	<-ctx.Done()
+	logf("stopping the VM")
+	return nil
+}
