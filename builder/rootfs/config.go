@@ -209,6 +209,9 @@ func (c *Config) Prepare(raws ...interface{}) ([]string, error) {
 
 	if c.Disk != nil {
 		c.Disk.prepare(c, add)
+		if w := c.bootPackageWarning(); w != "" {
+			warnings = append(warnings, w)
+		}
 	}
 
 	if c.TempDirectory == "" {
@@ -447,6 +450,31 @@ func (d *DiskConfig) prepare(c *Config, add func(string, ...any)) {
 	if strings.ContainsAny(d.KernelCmdline, "\"'\\$;{}`\n") {
 		add("disk.kernel_cmdline: %q contains characters GRUB would interpret (quotes, $, ;, braces, backslash, newline)", d.KernelCmdline)
 	}
+}
+
+// bootPackageWarning says, for a bootstrap whose package list lacks what a
+// disk boots with, which packages to add. It is a warning: a provisioner
+// may install them; the disk step checks the image itself before writing.
+func (c *Config) bootPackageWarning() string {
+	if c.Bootstrap == nil {
+		return ""
+	}
+	var kernel, grub bool
+	for _, p := range c.Bootstrap.Packages {
+		kernel = kernel || strings.HasPrefix(p, "linux-image-")
+		grub = grub || p == "grub-efi-amd64-bin" || p == "grub-efi-amd64" || p == "grub-efi"
+	}
+	var missing []string
+	if !kernel {
+		missing = append(missing, "kernel (linux-image-amd64 or linux-image-cloud-amd64)")
+	}
+	if !grub {
+		missing = append(missing, "GRUB for UEFI (grub-efi-amd64-bin)")
+	}
+	if len(missing) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("disk: bootstrap.packages lists no %s: add it, or install it from a provisioner, or the disk step will fail", strings.Join(missing, " and no "))
 }
 
 // parseSize reads a size in MiB ("2048") or with a unit (M, MiB, G, GiB).

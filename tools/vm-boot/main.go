@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -28,9 +29,10 @@ func run() error {
 	memory := flag.Int("memory", vm.DefaultMemoryMiB, "guest memory in MiB, 1024 to 2048")
 	user := flag.String("user", vm.DefaultUser, "user cloud-init creates, with the generated key and passwordless sudo")
 	timeout := flag.Duration("timeout", 10*time.Minute, "how long to wait for SSH")
+	measure := flag.Bool("measure", false, "print the time to SSH, to the end of cloud-init and systemd's boot timings, then stop the VM")
 	flag.Parse()
 	if flag.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments %q: use -disk, -grow, -memory, -user, -timeout", flag.Args())
+		return fmt.Errorf("unexpected arguments %q: use -disk, -grow, -memory, -user, -timeout, -measure", flag.Args())
 	}
 	logf := func(format string, args ...any) { fmt.Fprintf(os.Stderr, "==> "+format+"\n", args...) }
 
@@ -52,10 +54,34 @@ func run() error {
 	if err != nil {
 		return err
 	}
+	if *measure {
+		return measureBoot(bootCtx, v, took)
+	}
 	logf("SSH up under %s after %s; log in with:", v.Accel, took.Round(100*time.Millisecond))
 	fmt.Println(v.Command())
 	logf("the VM runs until Ctrl-C")
 	<-ctx.Done()
 	logf("stopping the VM")
+	return nil
+}
+
+// measureBoot prints how long the guest took to reach SSH and the end of
+// cloud-init (both from QEMU's start) and systemd's own account of the boot.
+func measureBoot(ctx context.Context, v *vm.VM, ssh time.Duration) error {
+	fmt.Printf("accelerator: %s\n", v.Accel)
+	fmt.Printf("time to SSH: %s\n", ssh.Round(100*time.Millisecond))
+	out, errOut, exit, err := v.Run(ctx, "cloud-init status --wait")
+	if err != nil {
+		return err
+	}
+	fmt.Printf("time to cloud-init done: %s (%s, exit %d%s)\n", time.Since(v.Started).Round(100*time.Millisecond),
+		strings.TrimSpace(out), exit, strings.TrimSpace(" "+errOut))
+	for _, cmd := range []string{"sudo -n systemd-analyze", "sudo -n systemd-analyze critical-chain --no-pager multi-user.target", "sudo -n systemctl --failed --no-legend --plain"} {
+		out, _, _, err := v.Run(ctx, cmd)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("$ %s\n%s\n", cmd, strings.TrimSpace(out))
+	}
 	return nil
 }
