@@ -91,3 +91,22 @@ func readLimited(r io.Reader, name string) ([]byte, error) {
 	}
 	return b, nil
 }
+
+// ReadRegular reads the file at path, which the user named: symlinks are
+// followed, but only a regular file of at most MaxFile bytes is read, so a
+// FIFO or a device does not hang verify.
+func ReadRegular(path string) ([]byte, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|openNonBlock, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file (%s)", path, st.Mode().Type())
+	}
+	return readLimited(f, path)
+}

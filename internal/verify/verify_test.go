@@ -39,7 +39,7 @@ func publish(t *testing.T, key *ecdsa.PrivateKey, d *descriptor.Descriptor, cont
 	return dir
 }
 
-func newKey(t *testing.T) *ecdsa.PrivateKey {
+func newKey(t testing.TB) *ecdsa.PrivateKey {
 	t.Helper()
 	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {

@@ -257,7 +257,8 @@ func TestManifestPathsConfined(t *testing.T) {
 	manifest := func(t *testing.T, imageID string) string {
 		t.Helper()
 		m := layout.Manifest{Schema: layout.ManifestSchema, Builds: map[string]layout.ManifestBuild{
-			"debian12": {Provider: "rootfs", Images: map[string]layout.ManifestImage{"local": {ImageID: imageID}}}}}
+			"debian12": {Provider: "rootfs", Images: map[string]layout.ManifestImage{"local": {ImageID: imageID}}},
+			"ubuntu":   {Provider: "aws", Images: map[string]layout.ManifestImage{"eu-west-1": {ImageID: imageID}}}}}
 		b, _ := json.Marshal(m)
 		out := filepath.Join(t.TempDir(), "out")
 		os.Mkdir(out, 0o755)
@@ -274,6 +275,12 @@ func TestManifestPathsConfined(t *testing.T) {
 	code, out, errOut := verifyCmd(t, noClouds, "--key", pub, "--manifest", m, "--build", "debian12", "--location-key", "local", "--terraform", tarball)
 	if code != ExitUsage || !strings.Contains(errOut, "the manifest's image_id") || out != "" {
 		t.Errorf("image_id %q: exit %d\n%s%s", rel, code, out, errOut)
+	}
+
+	// An AMI from the manifest with a tarball as IMAGE: which one?
+	m = manifest(t, "ami-0abc")
+	if code, out, errOut := verifyCmd(t, noClouds, "--key", pub, "--manifest", m, "--build", "ubuntu", "--location-key", "eu-west-1", tarball); code != ExitUsage || !strings.Contains(errOut, "drop IMAGE") {
+		t.Errorf("AMI build with IMAGE: exit %d\n%s%s", code, out, errOut)
 	}
 
 	// A plain image_id that is not the tarball's name: the attestations
@@ -333,6 +340,16 @@ func TestLocationRegularFilesOnly(t *testing.T) {
 	os.Symlink(elsewhere, filepath.Join(outDir, "debian12"))
 	if code, out, errOut := verifyCmd(t, noClouds, "--key", pub, "--location", outDir, tarball); code == ExitVerified {
 		t.Errorf("followed a symlink out of --location: exit %d\n%s%s", code, out, errOut)
+	}
+
+	// A FIFO for a manifest: the attestations directory Terraform reads
+	// the manifest from may be a copy of a bucket.
+	fifo := filepath.Join(t.TempDir(), "manifest.json")
+	if syscall.Mkfifo(fifo, 0o644) == nil {
+		code, out, errOut := mainWithin(t, 10*time.Second, noClouds, "--key", pub, "--manifest", fifo, "--build", "b", "--location-key", "local", tarball)
+		if code != ExitUsage || !strings.Contains(errOut, "not a regular file") {
+			t.Errorf("FIFO manifest: exit %d\n%s%s", code, out, errOut)
+		}
 	}
 
 	// An AMI tagged with a local directory of valid attestations.

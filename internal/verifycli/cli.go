@@ -41,9 +41,13 @@ IMAGE is one of:
   ami-0123456789abcdef0 --region REGION   an AMI (attestations found from its
                                           hardening:attestations tag, or --location)
   NAME-OR-ID --project PROJECT            a GCE image (found from its labels, or --location)
-  path/to/rootfs.tar --location DIR       a hardening-rootfs tarball
+  path/to/rootfs.tar --location DIR       a hardening-rootfs tarball (neither --region
+                                          nor --project: the flags decide the kind)
 or omit IMAGE and give --manifest FILE --build NAME --location-key KEY to take
 the image from an attest manifest.json (its AMI, GCE image or, with IMAGE, tarball).
+
+Each policy flag given requires the statement it reads: --max-age and
+--allow-builder the provenance, --min-level and --max-failed the CIS results.
 
 Options:
 `
@@ -91,8 +95,8 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, clouds C
 	fs.StringVar(&o.build, "build", "", "build name in --manifest")
 	fs.StringVar(&o.locationKey, "location-key", "", "AWS region, GCE project or \"local\" in --manifest")
 	fs.StringVar(&o.require, "require", "provenance,sbom,cis", "statements that must be present: provenance, sbom (CycloneDX or SPDX), cyclonedx, spdx, cis")
-	fs.IntVar(&o.minLevel, "min-level", 1, "lowest CIS profile level accepted (1 or 2)")
-	fs.IntVar(&o.maxFailed, "max-failed", 0, "unwaived Level 1 controls allowed to fail or error")
+	fs.IntVar(&o.minLevel, "min-level", 1, "lowest CIS profile level accepted (1 or 2); Level 2 failures count under 2")
+	fs.IntVar(&o.maxFailed, "max-failed", 0, "unwaived controls of the accepted levels allowed to fail or error")
 	fs.DurationVar(&o.maxAge, "max-age", 0, "oldest build accepted, such as 720h (default: any age)")
 	fs.Var(&o.allowBuilders, "allow-builder", "accepted SLSA builder id (repeatable; default: any)")
 	fs.BoolVar(&o.json, "json", false, "print the report as JSON")
@@ -236,7 +240,7 @@ func publicKey(ctx context.Context, key string, t *target, clouds Clouds) (crypt
 		}
 		return s.Public(), nil
 	}
-	b, err := os.ReadFile(key)
+	b, err := verify.ReadRegular(key)
 	if err != nil {
 		return nil, fmt.Errorf("--key: %w", err)
 	}

@@ -106,7 +106,7 @@ func fromManifest(o options, image string) (*target, error) {
 	if o.build == "" || o.locationKey == "" {
 		return nil, usagef("--manifest needs --build and --location-key (the AWS region, GCE project or \"local\")")
 	}
-	b, err := os.ReadFile(o.manifest)
+	b, err := verify.ReadRegular(o.manifest)
 	if err != nil {
 		return nil, fmt.Errorf("--manifest: %w", err)
 	}
@@ -134,6 +134,9 @@ func fromManifest(o options, image string) (*target, error) {
 		// The layout is fixed, so the manifest's own directory is enough
 		// wherever Packer ran.
 		t.location = filepath.Join(evidence.BuildDir(filepath.Dir(o.manifest), o.build), filepath.FromSlash(layout.ImageKey(build.Provider, o.locationKey, img.ImageID)))
+	}
+	if image != "" && build.Provider != "rootfs" {
+		return nil, usagef("build %s attested a %s image, named by the manifest: drop IMAGE %q", o.build, build.Provider, image)
 	}
 	switch build.Provider {
 	case "aws":
