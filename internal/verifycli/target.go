@@ -31,14 +31,14 @@ type target struct {
 
 const maxObject = verify.MaxFile
 
-// imageName is what an image ID, GCE image name, tarball name, region,
-// project or build may be when it becomes part of a path: one segment,
-// no dots alone, no glob or control characters.
-var imageName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$`)
+// imageName is what an image ID, GCE image name, tarball name, region or
+// project may be when it becomes part of a path: one segment, no glob or
+// control characters. (':' is for domain-scoped GCE projects.)
+var imageName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:-]{0,254}$`)
 
 func safeName(what, v string) error {
-	if !imageName.MatchString(v) || v == "." || v == ".." {
-		return usagef("%s %q: use letters, digits, '.', '_' and '-', starting with a letter or digit", what, v)
+	if !imageName.MatchString(v) {
+		return usagef("%s %q: use letters, digits, '.', '_', ':' and '-', starting with a letter or digit", what, v)
 	}
 	return nil
 }
@@ -123,8 +123,8 @@ func fromManifest(o options, image string) (*target, error) {
 		return nil, usagef("--location-key %q is not in build %s of %s; it has %s", o.locationKey, o.build, o.manifest, keys(build.Images))
 	}
 	// The manifest is unsigned: its names become paths only when they are
-	// single, plain path segments.
-	for _, n := range [][2]string{{"--build", o.build}, {"--location-key", o.locationKey}, {"the manifest's image_id", img.ImageID}} {
+	// single, plain path segments (evidence.BuildDir makes the build's one).
+	for _, n := range [][2]string{{"--location-key", o.locationKey}, {"the manifest's image_id", img.ImageID}} {
 		if err := safeName(n[0], n[1]); err != nil {
 			return nil, err
 		}
