@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -33,8 +34,8 @@ var noClouds = Clouds{
 }
 
 // tarballDir writes a tarball and its image directory, the statements
-// signed with key, and returns both.
-func tarballDir(t *testing.T, key *ecdsa.PrivateKey) (tarball, dir string) {
+// signed with key, and returns both. preds replaces predicates by kind.
+func tarballDir(t *testing.T, key *ecdsa.PrivateKey, preds ...map[string]any) (tarball, dir string) {
 	t.Helper()
 	work := t.TempDir()
 	tarball = filepath.Join(work, "rootfs.tar")
@@ -42,14 +43,17 @@ func tarballDir(t *testing.T, key *ecdsa.PrivateKey) (tarball, dir string) {
 	dir = filepath.Join(work, "attestations")
 	os.Mkdir(dir, 0o755)
 	sum := attest.SHA256([]byte("a rootfs tarball"))
-	preds := map[string]any{
+	pred := map[string]any{
 		"provenance": verifytest.Provenance(time.Now().UTC().Add(-time.Hour)),
 		"cyclonedx":  map[string]any{"components": []any{}},
 		"spdx":       map[string]any{"packages": []any{}},
 		"cis":        map[string]any{"profile": "cis_level1_server", "controls": passingControls},
 	}
+	for _, m := range preds {
+		maps.Copy(pred, m)
+	}
 	for _, k := range layout.Kinds {
-		p, _ := json.Marshal(preds[k.Name])
+		p, _ := json.Marshal(pred[k.Name])
 		st, err := attest.NewStatement(k.PredicateType, p, attest.Subject{Name: "rootfs.tar", Digest: map[string]string{"sha256": sum}})
 		if err != nil {
 			t.Fatal(err)
@@ -138,6 +142,43 @@ func TestRequireAndPolicyFlags(t *testing.T) {
 	tarball, dir := tarballDir(t, key)
 	if code, out, errOut := verifyCmd(t, noClouds, "--key", pub, "--location", dir, tarball); code != ExitVerified {
 		t.Errorf("defaults: exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+// TestSignedContentPolicyCLI (issue 14, item 6): signed statements the
+// gate must refuse.
+func TestSignedContentPolicyCLI(t *testing.T) {
+	key := newKey(t)
+	pub := keyFile(t, &key.PublicKey)
+	ctl := func(rule string, level int, status cis.Status) cis.Result {
+		return cis.Result{Rule: rule, CIS: "1.1", Level: level, Status: status}
+	}
+	tests := []struct {
+		name string
+		pred map[string]any
+		args []string
+	}{
+		{"finished in the future", map[string]any{"provenance": verifytest.Provenance(time.Now().Add(240 * time.Hour))}, []string{"--max-age", "720h"}},
+		{"level 2 failure under min level 2", map[string]any{"cis": map[string]any{"profile": "cis_level2_server",
+			"controls": []cis.Result{ctl("a", 1, cis.Pass), ctl("b", 2, cis.Fail)}}}, []string{"--min-level", "2"}},
+		{"unknown status", map[string]any{"cis": map[string]any{"profile": "cis_level1_server",
+			"controls": []cis.Result{ctl("a", 1, cis.Pass), ctl("b", 1, "failed")}}}, nil},
+		{"level 3", map[string]any{"cis": map[string]any{"profile": "cis_level1_server",
+			"controls": []cis.Result{ctl("a", 1, cis.Pass), ctl("b", 3, cis.Fail)}}}, nil},
+		{"waived without a waiver", map[string]any{"cis": map[string]any{"profile": "cis_level1_server",
+			"controls": []cis.Result{ctl("a", 1, cis.Pass), ctl("b", 1, cis.Waived)}}}, nil},
+		{"level from a substring", map[string]any{"cis": map[string]any{"profile": "cis_level1_server_not_level2",
+			"controls": []cis.Result{ctl("a", 1, cis.Pass)}}}, []string{"--min-level", "2"}},
+		{"no control", map[string]any{"cis": map[string]any{"profile": "cis_level1_server", "controls": []cis.Result{}}}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tarball, dir := tarballDir(t, key, tt.pred)
+			code, out, errOut := verifyCmd(t, noClouds, append(append([]string{"--key", pub, "--location", dir}, tt.args...), tarball)...)
+			if code != ExitFailed {
+				t.Errorf("exit %d, want 1\n%s%s", code, out, errOut)
+			}
+		})
 	}
 }
 
