@@ -67,10 +67,7 @@ func Verify(bundle []byte, pub crypto.PublicKey, subjectSHA256 string) (*Stateme
 	if env == nil || env.PayloadType != PayloadType || len(env.Signatures) == 0 {
 		return nil, fmt.Errorf("bundle has no in-toto DSSE envelope with a signature")
 	}
-	payload, err := base64.StdEncoding.DecodeString(env.Payload)
-	if err != nil {
-		return nil, fmt.Errorf("payload: %w", err)
-	}
+	payload := env.decoded
 	check, err := paeVerifier(pub, PAE(env.PayloadType, payload))
 	if err != nil {
 		return nil, err
@@ -147,7 +144,8 @@ func decodeEnvelope(dec *json.Decoder) (*Envelope, error) {
 		case "payloadType":
 			return dec.Decode(&env.PayloadType)
 		case "payload":
-			return dec.Decode(&env.Payload)
+			// encoding/json decodes a []byte from standard base64.
+			return dec.Decode(&env.decoded)
 		case "signatures":
 			return decodeArray(dec, func() error {
 				if len(env.Signatures) == MaxSignatures {

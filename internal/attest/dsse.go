@@ -19,6 +19,9 @@ type Envelope struct {
 	PayloadType string      `json:"payloadType"`
 	Payload     string      `json:"payload"` // base64
 	Signatures  []Signature `json:"signatures"`
+	// decoded is the payload as Verify decodes it: straight from the JSON
+	// string, without a base64 string copy of up to the file cap.
+	decoded []byte
 }
 
 // Signature is one DSSE signature; keyid stays empty: the verifier is

@@ -1,8 +1,11 @@
 package verify
 
 import (
+	"bytes"
+	"context"
 	"crypto/ecdsa"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -247,5 +250,36 @@ func TestFailedReportHoldsNoUnverifiedDescriptor(t *testing.T) {
 	r := check(t, publish(t, key, live(), passing), key, defaultPolicy(t))
 	if !r.OK || r.Descriptor == nil || r.ImageID != "ami-0abc" {
 		t.Errorf("verified report: ok=%v descriptor=%v image_id=%q", r.OK, r.Descriptor, r.ImageID)
+	}
+}
+
+// memSource is an image directory in memory.
+type memSource map[string][]byte
+
+func (m memSource) String() string { return "memory" }
+func (m memSource) Read(_ context.Context, name string, limit int64) ([]byte, error) {
+	b, ok := m[name]
+	switch {
+	case !ok:
+		return nil, fmt.Errorf("%s: %w", name, ErrNotFound)
+	case int64(len(b)) > limit:
+		return nil, fmt.Errorf("%s is larger than %d bytes", name, limit)
+	}
+	return b, nil
+}
+
+// TestBundleBudget (issue 14, item 1): one image's bundles are read up to
+// MaxBundles bytes together, so four files at the file cap cost no more
+// than one.
+func TestBundleBudget(t *testing.T) {
+	key := newKey(t)
+	src := memSource{}
+	for name, b := range verifytest.Files(t, key, live(), built, passing) {
+		src[name] = b
+	}
+	src["sbom.cdx.sigstore.json"] = bytes.Repeat([]byte("x"), MaxBundles-len(src["provenance.sigstore.json"])-100)
+	_, err := Verify(t.Context(), src, &key.PublicKey, Subject{Live: live()}, defaultPolicy(t))
+	if err == nil || !strings.Contains(err.Error(), "sbom.spdx.sigstore.json is larger than") || !strings.Contains(err.Error(), "64 MiB together") {
+		t.Errorf("Verify = %v, want the SPDX bundle refused for the budget", err)
 	}
 }

@@ -14,6 +14,11 @@ import (
 // MaxFile is the largest file verify reads, in bytes.
 const MaxFile = 64 << 20
 
+// MaxBundles is how many bytes of bundles one image may have together,
+// which bounds the time and memory one image takes whatever its files
+// hold. A Debian SBOM bundle is about 1 MiB.
+const MaxBundles = 64 << 20
+
 // Dir is a local image directory. Only regular files directly in it are
 // read: never through a symlink, never a FIFO or a device, which an
 // attacker who can write the directory could plant to hang or steer verify.
@@ -50,8 +55,8 @@ func (d *Dir) String() string { return d.path }
 // Close releases the directory.
 func (d *Dir) Close() error { return d.root.Close() }
 
-// Read reads the regular file name, at most MaxFile bytes.
-func (d *Dir) Read(_ context.Context, name string) ([]byte, error) {
+// Read reads the regular file name, at most limit bytes.
+func (d *Dir) Read(_ context.Context, name string, limit int64) ([]byte, error) {
 	if !fs.ValidPath(name) || strings.ContainsAny(name, `/\`) {
 		return nil, fmt.Errorf("read %q: not a file name", name)
 	}
@@ -64,6 +69,9 @@ func (d *Dir) Read(_ context.Context, name string) ([]byte, error) {
 	}
 	if !before.Mode().IsRegular() {
 		return nil, fmt.Errorf("read %s: not a regular file (%s)", name, before.Mode().Type())
+	}
+	if before.Size() > limit {
+		return nil, fmt.Errorf("%s is larger than %d bytes", name, limit)
 	}
 	// Non-blocking: a FIFO swapped in after the check does not hang the open.
 	f, err := d.root.OpenFile(name, os.O_RDONLY|openNonBlock, 0)
@@ -78,18 +86,29 @@ func (d *Dir) Read(_ context.Context, name string) ([]byte, error) {
 	if !st.Mode().IsRegular() || !os.SameFile(before, st) {
 		return nil, fmt.Errorf("read %s: the file changed while it was opened", name)
 	}
-	return readLimited(f, name)
+	return readLimited(f, name, st.Size(), limit)
 }
 
-func readLimited(r io.Reader, name string) ([]byte, error) {
-	b, err := io.ReadAll(io.LimitReader(r, MaxFile+1))
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", name, err)
+// readLimited reads at most limit bytes from r, whose size is about size:
+// one allocation of that size, one more byte to see a file that grew.
+func readLimited(r io.Reader, name string, size, limit int64) ([]byte, error) {
+	b := make([]byte, 0, min(max(size, 0), limit)+1)
+	for {
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if int64(len(b)) > limit {
+			return nil, fmt.Errorf("%s is larger than %d bytes", name, limit)
+		}
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", name, err)
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
 	}
-	if len(b) > MaxFile {
-		return nil, fmt.Errorf("%s is larger than %d MiB", name, MaxFile>>20)
-	}
-	return b, nil
 }
 
 // ReadRegular reads the file at path, which the user named: symlinks are
@@ -108,5 +127,5 @@ func ReadRegular(path string) ([]byte, error) {
 	if !st.Mode().IsRegular() {
 		return nil, fmt.Errorf("%s: not a regular file (%s)", path, st.Mode().Type())
 	}
-	return readLimited(f, path)
+	return readLimited(f, path, st.Size(), MaxFile)
 }

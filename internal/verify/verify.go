@@ -32,7 +32,9 @@ var ErrNotFound = errors.New("not found")
 
 // Source reads the files of one image's attestation directory.
 type Source interface {
-	Read(ctx context.Context, name string) ([]byte, error)
+	// Read returns the file name, or an error when it is larger than
+	// limit bytes.
+	Read(ctx context.Context, name string, limit int64) ([]byte, error)
 	String() string
 }
 
@@ -94,14 +96,17 @@ func Verify(ctx context.Context, src Source, pub crypto.PublicKey, subj Subject,
 		return nil, err
 	}
 	statements := map[string]*attest.Statement{}
+	// Decoding is what costs: the bundles of one image share one budget.
+	budget := int64(MaxBundles)
 	for _, k := range layout.Kinds {
-		b, err := src.Read(ctx, k.File)
+		b, err := src.Read(ctx, k.File, budget)
 		if errors.Is(err, ErrNotFound) {
 			continue
 		}
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("%w (an image's bundles may have %d MiB together)", err, MaxBundles>>20)
 		}
+		budget -= int64(len(b))
 		st, err := attest.Verify(b, pub, r.SubjectSHA256)
 		switch {
 		case err != nil:
@@ -178,7 +183,7 @@ func (r *Report) subject(ctx context.Context, src Source, subj Subject) (*descri
 		return nil, fmt.Errorf("no subject: give the image's live facts or a tarball")
 	}
 	r.Subject = subj.Live.Name()
-	b, err := src.Read(ctx, layout.DescriptorFile)
+	b, err := src.Read(ctx, layout.DescriptorFile, MaxFile)
 	if err != nil {
 		return nil, fmt.Errorf("read descriptor from %s: %w", src, err)
 	}

@@ -29,8 +29,6 @@ type target struct {
 	location        string
 }
 
-const maxObject = verify.MaxFile
-
 // imageName is what an image ID, GCE image name, tarball name, region or
 // project may be when it becomes part of a path: one segment, no glob or
 // control characters. (':' is for domain-scoped GCE projects.)
@@ -252,8 +250,8 @@ func source(ctx context.Context, loc string, t *target, clouds Clouds) (verify.S
 		if err != nil {
 			return nil, err
 		}
-		return &bucketSource{uri: loc, prefix: prefix, get: func(ctx context.Context, key string) ([]byte, error) {
-			return c.GetObject(ctx, bucket, key, maxObject)
+		return &bucketSource{uri: loc, prefix: prefix, get: func(ctx context.Context, key string, limit int64) ([]byte, error) {
+			return c.GetObject(ctx, bucket, key, limit)
 		}}, nil
 	case strings.HasPrefix(loc, "gs://"):
 		bucket, prefix, err := bucketURI(loc, "gs://")
@@ -264,8 +262,8 @@ func source(ctx context.Context, loc string, t *target, clouds Clouds) (verify.S
 		if err != nil {
 			return nil, err
 		}
-		return &bucketSource{uri: loc, prefix: prefix, get: func(ctx context.Context, key string) ([]byte, error) {
-			return c.Download(ctx, bucket, key, maxObject)
+		return &bucketSource{uri: loc, prefix: prefix, get: func(ctx context.Context, key string, limit int64) ([]byte, error) {
+			return c.Download(ctx, bucket, key, limit)
 		}}, nil
 	}
 	root, err := os.OpenRoot(loc)
@@ -304,13 +302,13 @@ func isRegular(root *os.Root, name string) bool {
 // bucketSource reads an image's files from S3 or GCS.
 type bucketSource struct {
 	uri, prefix string
-	get         func(ctx context.Context, key string) ([]byte, error)
+	get         func(ctx context.Context, key string, limit int64) ([]byte, error)
 }
 
 func (b *bucketSource) String() string { return b.uri }
 
-func (b *bucketSource) Read(ctx context.Context, name string) ([]byte, error) {
-	data, err := b.get(ctx, path.Join(b.prefix, name))
+func (b *bucketSource) Read(ctx context.Context, name string, limit int64) ([]byte, error) {
+	data, err := b.get(ctx, path.Join(b.prefix, name), limit)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("%s: %w", name, verify.ErrNotFound)
 	}
