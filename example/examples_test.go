@@ -7,13 +7,16 @@ package example_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strings"
 	"testing"
 
+	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hcldec"
 	"github.com/hashicorp/hcl/v2/hclparse"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -174,5 +177,74 @@ func TestTerraformFmt(t *testing.T) {
 	out, err := exec.Command(terraform, "fmt", "-check", "-recursive", "-diff", "terraform").CombinedOutput()
 	if err != nil {
 		t.Errorf("terraform fmt -check: %v\n%s", err, out)
+	}
+}
+
+// TestModuleRequire (issue 14, item 2): the module always passes
+// --require from its own variable, which cannot be empty, unknown, or
+// replaced through policy_args; terraform checks the validations when it
+// is installed.
+func TestModuleRequire(t *testing.T) {
+	const module = "terraform/modules/verified-image/main.tf"
+	src, err := os.ReadFile(module)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, diags := hclsyntax.ParseConfig(src, module, hcl.InitialPos)
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	var vars []string
+	var program string
+	for _, b := range f.Body.(*hclsyntax.Body).Blocks {
+		switch {
+		case b.Type == "variable" && (b.Labels[0] == "require" || b.Labels[0] == "policy_args"):
+			vars = append(vars, string(b.Range().SliceBytes(src)))
+		case b.Type == "data" && b.Labels[1] == "verify":
+			program = string(b.Body.Attributes["program"].Expr.Range().SliceBytes(src))
+		}
+	}
+	if len(vars) != 2 || !strings.Contains(program, `"--require", join(",", var.require)], var.policy_args)`) {
+		t.Fatalf("the module does not pass --require from var.require before policy_args:\nvariables %d\nprogram %s", len(vars), program)
+	}
+
+	terraform, err := exec.LookPath("terraform")
+	if err != nil {
+		t.Skip("terraform not installed")
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(strings.Join(vars, "\n\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tf := func(args ...string) error {
+		cmd := exec.Command(terraform, args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			return fmt.Errorf("%v: %s", err, out)
+		}
+		return nil
+	}
+	if err := tf("init", "-backend=false", "-input=false"); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		vars []string
+		ok   bool
+	}{
+		{nil, true},
+		{[]string{`-var=require=["provenance","sbom"]`}, true},
+		{[]string{`-var=policy_args=["--max-age","720h"]`}, true},
+		{[]string{`-var=require=[]`}, false},
+		{[]string{`-var=require=["provenance","slsa"]`}, false},
+		{[]string{`-var=require=[""]`}, false},
+		{[]string{`-var=policy_args=["--require",""]`}, false},
+		{[]string{`-var=policy_args=["-require=provenance"]`}, false},
+	} {
+		err := tf(append([]string{"plan", "-input=false", "-lock=false"}, tt.vars...)...)
+		if (err == nil) != tt.ok {
+			t.Errorf("terraform plan %v: %v, want ok=%v", tt.vars, err, tt.ok)
+		}
 	}
 }

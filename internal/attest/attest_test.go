@@ -8,6 +8,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
+	"strings"
 	"testing"
 )
 
@@ -83,5 +84,39 @@ func TestPAE(t *testing.T) {
 	// The example from the DSSE specification.
 	if got := string(PAE("http://example.com/HelloWorld", []byte("hello world"))); got != "DSSEv1 29 http://example.com/HelloWorld 11 hello world" {
 		t.Errorf("PAE %q", got)
+	}
+}
+
+// TestVerifyOneSubject: a statement about this image and another one is
+// not a statement about exactly this image.
+func TestVerifyOneSubject(t *testing.T) {
+	key := keys(t)["ecdsa-p256"]
+	this, other := SHA256([]byte("this")), SHA256([]byte("other"))
+	st, err := NewStatement(PredicateCIS, []byte(`{}`),
+		Subject{Name: "other", Digest: map[string]string{"sha256": other}},
+		Subject{Name: "this", Digest: map[string]string{"sha256": this}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Sign(key, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Verify(b, key.Public(), this); err == nil || !strings.Contains(err.Error(), "2 subjects, want exactly one") {
+		t.Errorf("Verify = %v, want a refusal of two subjects", err)
+	}
+}
+
+// TestVerifyDuplicateKeys: two readers must not disagree about which
+// payload a bundle carries.
+func TestVerifyDuplicateKeys(t *testing.T) {
+	key := keys(t)["ecdsa-p256"]
+	b, err := Sign(key, statement(t, []byte("d")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dup := strings.Replace(string(b), `"payload":`, `"payload":"e30=","payload":`, 1)
+	if _, err := Verify([]byte(dup), key.Public(), ""); err == nil || !strings.Contains(err.Error(), `duplicate key "payload"`) {
+		t.Errorf("Verify = %v, want a refusal of the duplicate key", err)
 	}
 }

@@ -19,6 +19,9 @@ type Envelope struct {
 	PayloadType string      `json:"payloadType"`
 	Payload     string      `json:"payload"` // base64
 	Signatures  []Signature `json:"signatures"`
+	// decoded is the payload as Verify decodes it: straight from the JSON
+	// string, without a base64 string copy of up to the file cap.
+	decoded []byte
 }
 
 // Signature is one DSSE signature; keyid stays empty: the verifier is
@@ -48,22 +51,27 @@ func signPAE(s crypto.Signer, msg []byte) ([]byte, error) {
 	}
 }
 
-// verifyPAE checks sig over msg with pub.
-func verifyPAE(pub crypto.PublicKey, msg, sig []byte) error {
+// paeVerifier checks signatures over one PAE with pub. The message is
+// hashed once, however many signatures are tried against it.
+func paeVerifier(pub crypto.PublicKey, msg []byte) (func(sig []byte) error, error) {
 	switch k := pub.(type) {
 	case *ecdsa.PublicKey:
 		sum := sha256.Sum256(msg)
-		if !ecdsa.VerifyASN1(k, sum[:], sig) {
-			return errors.New("ECDSA signature does not verify")
-		}
+		return func(sig []byte) error {
+			if !ecdsa.VerifyASN1(k, sum[:], sig) {
+				return errors.New("ECDSA signature does not verify")
+			}
+			return nil
+		}, nil
 	case ed25519.PublicKey:
-		if !ed25519.Verify(k, msg, sig) {
-			return errors.New("Ed25519 signature does not verify")
-		}
-	default:
-		return fmt.Errorf("unsupported key type %T", pub)
+		return func(sig []byte) error {
+			if !ed25519.Verify(k, msg, sig) {
+				return errors.New("Ed25519 signature does not verify")
+			}
+			return nil
+		}, nil
 	}
-	return nil
+	return nil, fmt.Errorf("unsupported key type %T", pub)
 }
 
 // SignStatement encodes st, signs it and returns the envelope.

@@ -32,7 +32,7 @@ func FuzzVerify(f *testing.F) {
 			return
 		}
 		// Accepted: it must be a statement about the subject, signed by key.
-		if got.Type != StatementType || len(got.Subject) == 0 {
+		if got.Type != StatementType || len(got.Subject) != 1 || got.Subject[0].Digest["sha256"] != subject.Digest["sha256"] {
 			t.Fatalf("accepted a bundle without a proper statement: %q", b)
 		}
 	})

@@ -14,7 +14,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -33,39 +32,10 @@ var ErrNotFound = errors.New("not found")
 
 // Source reads the files of one image's attestation directory.
 type Source interface {
-	Read(ctx context.Context, name string) ([]byte, error)
+	// Read returns the file name, or an error when it is larger than
+	// limit bytes.
+	Read(ctx context.Context, name string, limit int64) ([]byte, error)
 	String() string
-}
-
-// Dir is a local image directory.
-type Dir string
-
-func (d Dir) String() string { return string(d) }
-
-// Read reads name, at most 64 MiB.
-func (d Dir) Read(_ context.Context, name string) ([]byte, error) {
-	f, err := os.Open(filepath.Join(string(d), name))
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("%s: %w", name, ErrNotFound)
-	}
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return readLimited(f, name)
-}
-
-const maxFile = 64 << 20
-
-func readLimited(r io.Reader, name string) ([]byte, error) {
-	b, err := io.ReadAll(io.LimitReader(r, maxFile+1))
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", name, err)
-	}
-	if len(b) > maxFile {
-		return nil, fmt.Errorf("%s is larger than %d MiB", name, maxFile>>20)
-	}
-	return b, nil
 }
 
 // Subject says what the attestations must be about.
@@ -77,34 +47,22 @@ type Subject struct {
 	Tarball string
 }
 
-// Policy is what the attestations must show.
-type Policy struct {
-	// Require lists the statements that must be present: provenance,
-	// cyclonedx, spdx, cis. "sbom" means cyclonedx or spdx.
-	Require []string
-	// MinLevel is the lowest CIS level the profile may have (1 or 2).
-	MinLevel int
-	// MaxFailed is how many unwaived Level 1 controls may fail or error.
-	MaxFailed int
-	// MaxAge is how old the provenance may be; 0 for any age.
-	MaxAge time.Duration
-	// AllowedBuilders are the accepted SLSA builder ids; empty for any.
-	AllowedBuilders []string
-	// Now is the time age is measured at; time.Now when nil.
-	Now func() time.Time
-}
-
 // Problem is one reason verification failed.
 type Problem struct {
 	Check  string `json:"check"`
 	Reason string `json:"reason"`
 }
 
-// Report is the outcome; its data comes only from verified statements.
+// Report is the outcome. Subject comes from the caller (the cloud's answer
+// or the tarball's name); ImageID, Descriptor, Provenance, CIS and SBOM only
+// from verified data: the descriptor is left out unless it matches the
+// cloud and a verified statement is about it, and ImageID is set only when
+// everything verified.
 type Report struct {
 	Source        string                 `json:"source"`
 	Subject       string                 `json:"subject"`
 	SubjectSHA256 string                 `json:"subject_sha256"`
+	ImageID       string                 `json:"image_id,omitempty"`
 	Descriptor    *descriptor.Descriptor `json:"descriptor,omitempty"`
 	Verified      []string               `json:"verified"`
 	Provenance    *attest.Provenance     `json:"provenance,omitempty"`
@@ -128,81 +86,121 @@ func (r *Report) fail(check, format string, a ...any) {
 // Verify checks the attestations in src with pub against subj and pol.
 // An error means verification could not run; a failed check is a Problem
 // in the report.
-func Verify(ctx context.Context, src Source, pub crypto.PublicKey, subj Subject, pol Policy) (*Report, error) {
+func Verify(ctx context.Context, src Source, pub crypto.PublicKey, subj Subject, pol *Policy) (*Report, error) {
+	if pol == nil {
+		return nil, fmt.Errorf("%w: no policy", ErrPolicy)
+	}
 	r := &Report{Source: src.String(), Problems: []Problem{}, Verified: []string{}}
-	if err := r.subject(ctx, src, subj); err != nil {
+	desc, err := r.subject(ctx, src, subj)
+	if err != nil {
 		return nil, err
 	}
 	statements := map[string]*attest.Statement{}
+	// Decoding is what costs: the bundles of one image share one budget.
+	budget := int64(MaxBundles)
 	for _, k := range layout.Kinds {
-		b, err := src.Read(ctx, k.File)
+		b, err := src.Read(ctx, k.File, budget)
 		if errors.Is(err, ErrNotFound) {
 			continue
 		}
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("%w (an image's bundles may have %d MiB together)", err, MaxBundles>>20)
 		}
+		budget -= int64(len(b))
 		st, err := attest.Verify(b, pub, r.SubjectSHA256)
 		switch {
 		case err != nil:
 			r.fail(k.Name, "%s does not verify with the trusted key for subject sha256:%s: %v", k.File, r.SubjectSHA256, err)
 		case st.PredicateType != k.PredicateType:
-			r.fail(k.Name, "%s holds a %s statement, want %s", k.File, st.PredicateType, k.PredicateType)
+			r.fail(k.Name, "%s holds a %q statement, want %s", k.File, st.PredicateType, k.PredicateType)
 		default:
 			statements[k.Name] = st
 			r.Verified = append(r.Verified, k.Name)
 		}
 	}
-	for _, want := range pol.Require {
+	if len(statements) == 0 {
+		r.fail("require", "no statement in %s verifies", src)
+	}
+	for _, want := range pol.require {
 		_, ok := statements[want]
-		if want == "sbom" {
-			ok = statements["cyclonedx"] != nil || statements["spdx"] != nil
+		if want == SBOM {
+			ok = statements[CycloneDX] != nil || statements[SPDX] != nil
 		}
 		if !ok {
 			r.fail("require", "no verified %s attestation in %s", want, src)
 		}
 	}
-	r.provenance(statements["provenance"], pol)
-	r.cis(statements["cis"], pol)
-	r.sbom(statements["cyclonedx"], statements["spdx"])
+	// A descriptor that matches the cloud and that a verified statement is
+	// about is signed data; any other is not reported.
+	if desc != nil && len(statements) > 0 && !r.failed("descriptor") {
+		r.Descriptor = desc
+	}
+	r.provenance(statements[Provenance], pol)
+	r.cis(statements[CIS], pol)
+	r.sbom(statements[CycloneDX], statements[SPDX])
 	r.OK = len(r.Problems) == 0
+	if r.OK {
+		r.ImageID = imageID(subj)
+	}
 	return r, nil
 }
 
+func (r *Report) failed(check string) bool {
+	return slices.ContainsFunc(r.Problems, func(p Problem) bool { return p.Check == check })
+}
+
+// imageID is the verified image's ID: the cloud's, or the tarball's name.
+func imageID(subj Subject) string {
+	switch {
+	case subj.Tarball != "":
+		return filepath.Base(subj.Tarball)
+	case subj.Live.AWS != nil:
+		return subj.Live.AWS.ImageID
+	case subj.Live.GCE != nil:
+		return subj.Live.GCE.Name
+	}
+	return ""
+}
+
 // subject establishes the subject digest: the tarball's, or the published
-// descriptor's once it matches the live one.
-func (r *Report) subject(ctx context.Context, src Source, subj Subject) error {
+// descriptor's. It returns the parsed descriptor when it matches the live
+// one; it is not verified until a statement about it is.
+func (r *Report) subject(ctx context.Context, src Source, subj Subject) (*descriptor.Descriptor, error) {
 	if subj.Tarball != "" {
 		f, err := os.Open(subj.Tarball)
 		if err != nil {
-			return fmt.Errorf("open tarball: %w", err)
+			return nil, fmt.Errorf("open tarball: %w", err)
 		}
 		defer f.Close()
 		h := sha256.New()
 		if _, err := io.Copy(h, f); err != nil {
-			return fmt.Errorf("hash tarball: %w", err)
+			return nil, fmt.Errorf("hash tarball: %w", err)
 		}
 		r.Subject, r.SubjectSHA256 = filepath.Base(subj.Tarball), hex.EncodeToString(h.Sum(nil))
-		return nil
+		return nil, nil
 	}
 	if subj.Live == nil {
-		return fmt.Errorf("no subject: give the image's live facts or a tarball")
+		return nil, fmt.Errorf("no subject: give the image's live facts or a tarball")
 	}
-	b, err := src.Read(ctx, layout.DescriptorFile)
+	r.Subject = subj.Live.Name()
+	b, err := src.Read(ctx, layout.DescriptorFile, MaxFile)
 	if err != nil {
-		return fmt.Errorf("read descriptor from %s: %w", src, err)
+		return nil, fmt.Errorf("read descriptor from %s: %w", src, err)
 	}
 	r.SubjectSHA256 = descriptor.SHA256(b)
 	d, err := descriptor.Parse(b)
 	if err != nil {
 		r.fail("descriptor", "%s: %v", layout.DescriptorFile, err)
-		return nil
+		return nil, nil
 	}
-	r.Descriptor, r.Subject = d, d.Name()
-	for _, diff := range Compare(d, subj.Live) {
+	diffs := Compare(d, subj.Live)
+	for _, diff := range diffs {
 		r.fail("descriptor", "%s", diff)
 	}
-	return nil
+	if len(diffs) > 0 {
+		return nil, nil
+	}
+	return d, nil
 }
 
 // Compare lists how the published descriptor d differs from the live one.
@@ -234,7 +232,10 @@ func Compare(d, live *descriptor.Descriptor) []string {
 	return diffs
 }
 
-func (r *Report) provenance(st *attest.Statement, pol Policy) {
+// clockSkew is how far in the future a build may seem to have finished.
+const clockSkew = 5 * time.Minute
+
+func (r *Report) provenance(st *attest.Statement, pol *Policy) {
 	if st == nil {
 		return
 	}
@@ -247,21 +248,23 @@ func (r *Report) provenance(st *attest.Statement, pol Policy) {
 	if p.BuildDefinition.BuildType != attest.BuildType {
 		r.fail("provenance", "buildType %q, want %q", p.BuildDefinition.BuildType, attest.BuildType)
 	}
-	if len(pol.AllowedBuilders) > 0 && !slices.Contains(pol.AllowedBuilders, p.RunDetails.Builder.ID) {
-		r.fail("builder", "built by %q, which is not an allowed builder (%s)", p.RunDetails.Builder.ID, strings.Join(pol.AllowedBuilders, ", "))
+	if len(pol.builders) > 0 && !slices.Contains(pol.builders, p.RunDetails.Builder.ID) {
+		r.fail("builder", "built by %q, which is not an allowed builder (%s)", p.RunDetails.Builder.ID, strings.Join(pol.builders, ", "))
 	}
-	if pol.MaxAge > 0 {
-		now := time.Now
-		if pol.Now != nil {
-			now = pol.Now
+	now, finished := pol.now(), p.RunDetails.Metadata.FinishedOn
+	switch {
+	case finished.IsZero():
+		if pol.maxAge > 0 {
+			r.fail("age", "the provenance has no finishedOn, the policy allows builds up to %s old", pol.maxAge)
 		}
-		if age := now().Sub(p.RunDetails.Metadata.FinishedOn); age > pol.MaxAge {
-			r.fail("age", "built %s ago (%s), the policy allows %s", age.Round(time.Hour), p.RunDetails.Metadata.FinishedOn.Format(time.RFC3339), pol.MaxAge)
-		}
+	case finished.After(now.Add(clockSkew)):
+		r.fail("age", "the provenance says the build finished in the future (%s)", finished.UTC().Format(time.RFC3339))
+	case pol.maxAge > 0 && now.Sub(finished) > pol.maxAge:
+		r.fail("age", "built %s ago (%s), the policy allows %s", now.Sub(finished).Round(time.Hour), finished.UTC().Format(time.RFC3339), pol.maxAge)
 	}
 }
 
-func (r *Report) cis(st *attest.Statement, pol Policy) {
+func (r *Report) cis(st *attest.Statement, pol *Policy) {
 	if st == nil {
 		return
 	}
@@ -271,29 +274,53 @@ func (r *Report) cis(st *attest.Statement, pol Policy) {
 		return
 	}
 	r.CIS = &res
-	if level := profileLevel(res.Profile); level < pol.MinLevel {
-		r.fail("cis", "profile %s is Level %d, the policy requires Level %d or higher", res.Profile, level, pol.MinLevel)
+	// The level is the signed profile's, looked up by its exact name.
+	profile, err := cis.ParseProfile(res.Profile)
+	if err != nil {
+		r.fail("cis", "%v", err)
+	} else if profile.Level < pol.minLevel {
+		r.fail("cis", "profile %s is Level %d, the policy requires Level %d or higher", res.Profile, profile.Level, pol.minLevel)
+	}
+	if len(res.Controls) == 0 {
+		r.fail("cis", "the CIS results hold no control")
 	}
 	var failed []string
 	for _, c := range res.Controls {
-		if c.Level == 1 && (c.Status == cis.Fail || c.Status == cis.Error) {
+		switch {
+		case !slices.Contains(cis.Statuses, c.Status):
+			r.fail("cis", "control %q has status %q; accepted: %s", c.Rule, c.Status, statusNames())
+			continue
+		case c.Level != 1 && c.Level != 2:
+			r.fail("cis", "control %q has level %d; accepted: 1 and 2", c.Rule, c.Level)
+			continue
+		case c.Level > pol.minLevel:
+			continue
+		}
+		switch {
+		case c.Status == cis.Fail || c.Status == cis.Error:
 			failed = append(failed, fmt.Sprintf("%s (%s, %s)", c.Rule, c.CIS, c.Status))
+		case c.Status == cis.Waived && (c.Waiver == nil || strings.TrimSpace(c.Waiver.Reason) == ""):
+			failed = append(failed, fmt.Sprintf("%s (%s, waived without a reason)", c.Rule, c.CIS))
 		}
 	}
-	if len(failed) > pol.MaxFailed {
-		r.fail("cis", "%d unwaived Level 1 controls fail, the policy allows %d: %s", len(failed), pol.MaxFailed, strings.Join(failed, ", "))
+	if len(failed) > pol.maxFailed {
+		r.fail("cis", "%d unwaived Level %s controls fail, the policy allows %d: %s", len(failed), levels(pol.minLevel), pol.maxFailed, strings.Join(failed, ", "))
 	}
 }
 
-// profileLevel reads the level from a profile name such as cis_level2_server.
-func profileLevel(profile string) int {
-	switch {
-	case strings.Contains(profile, "level2"):
-		return 2
-	case strings.Contains(profile, "level1"):
-		return 1
+func levels(minLevel int) string {
+	if minLevel == 2 {
+		return "1 and 2"
 	}
-	return 0
+	return "1"
+}
+
+func statusNames() string {
+	var names []string
+	for _, s := range cis.Statuses {
+		names = append(names, string(s))
+	}
+	return strings.Join(names, ", ")
 }
 
 func (r *Report) sbom(cdx, spdx *attest.Statement) {

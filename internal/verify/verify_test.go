@@ -39,7 +39,7 @@ func publish(t *testing.T, key *ecdsa.PrivateKey, d *descriptor.Descriptor, cont
 	return dir
 }
 
-func newKey(t *testing.T) *ecdsa.PrivateKey {
+func newKey(t testing.TB) *ecdsa.PrivateKey {
 	t.Helper()
 	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -50,78 +50,123 @@ func newKey(t *testing.T) *ecdsa.PrivateKey {
 
 var passing = []cis.Result{{Rule: "sshd_permit_root_login", CIS: "5.1.20", Level: 1, Status: cis.Pass}}
 
-func defaultPolicy() Policy {
-	return Policy{Require: []string{"provenance", "sbom", "cis"}, MinLevel: 1, MaxAge: 90 * 24 * time.Hour,
-		AllowedBuilders: []string{verifytest.Builder}, Now: func() time.Time { return built.Add(time.Hour) }}
+func policy(t *testing.T, opts ...PolicyOption) *Policy {
+	t.Helper()
+	p, err := NewPolicy(opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func defaultOptions() []PolicyOption {
+	return []PolicyOption{WithRequire("provenance", "sbom", "cis"), WithMinLevel(1), WithMaxAge(90 * 24 * time.Hour),
+		WithAllowedBuilders(verifytest.Builder), WithClock(func() time.Time { return built.Add(time.Hour) })}
+}
+
+func defaultPolicy(t *testing.T, more ...PolicyOption) *Policy {
+	t.Helper()
+	return policy(t, append(defaultOptions(), more...)...)
+}
+
+// check verifies dir against live() with pol.
+func check(t *testing.T, dir string, key *ecdsa.PrivateKey, pol *Policy) *Report {
+	t.Helper()
+	d, err := OpenDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	r, err := Verify(context.Background(), d, &key.PublicKey, Subject{Live: live()}, pol)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// wantProblem fails unless r failed with a problem saying want.
+func wantProblem(t *testing.T, r *Report, want string) {
+	t.Helper()
+	if r.OK {
+		t.Fatalf("verified; want a problem saying %q", want)
+	}
+	for _, p := range r.Problems {
+		if strings.Contains(p.Reason, want) {
+			return
+		}
+	}
+	t.Errorf("no problem says %q: %+v", want, r.Problems)
 }
 
 func TestVerify(t *testing.T) {
 	key := newKey(t)
 	tests := []struct {
 		name   string
-		setup  func(t *testing.T) (string, *ecdsa.PublicKey, *descriptor.Descriptor, Policy)
+		setup  func(t *testing.T) (string, *ecdsa.PublicKey, *descriptor.Descriptor, *Policy)
 		wantOK bool
 		want   string
 	}{
-		{"good", func(t *testing.T) (string, *ecdsa.PublicKey, *descriptor.Descriptor, Policy) {
-			return publish(t, key, live(), passing), &key.PublicKey, live(), defaultPolicy()
+		{"good", func(t *testing.T) (string, *ecdsa.PublicKey, *descriptor.Descriptor, *Policy) {
+			return publish(t, key, live(), passing), &key.PublicKey, live(), defaultPolicy(t)
 		}, true, ""},
-		{"wrong key", func(t *testing.T) (string, *ecdsa.PublicKey, *descriptor.Descriptor, Policy) {
-			return publish(t, key, live(), passing), &newKey(t).PublicKey, live(), defaultPolicy()
+		{"wrong key", func(t *testing.T) (string, *ecdsa.PublicKey, *descriptor.Descriptor, *Policy) {
+			return publish(t, key, live(), passing), &newKey(t).PublicKey, live(), defaultPolicy(t)
 		}, false, "provenance.sigstore.json does not verify with the trusted key"},
-		{"tampered descriptor", func(t *testing.T) (string, *ecdsa.PublicKey, *descriptor.Descriptor, Policy) {
+		{"tampered descriptor", func(t *testing.T) (string, *ecdsa.PublicKey, *descriptor.Descriptor, *Policy) {
 			dir := publish(t, key, live(), passing)
 			b, _ := os.ReadFile(filepath.Join(dir, layout.DescriptorFile))
 			os.WriteFile(filepath.Join(dir, layout.DescriptorFile), []byte(strings.Replace(string(b), "x86_64", "arm64", 1)), 0o644)
-			return dir, &key.PublicKey, live(), defaultPolicy()
+			return dir, &key.PublicKey, live(), defaultPolicy(t)
 		}, false, "does not verify with the trusted key for subject"},
-		{"tampered bundle", func(t *testing.T) (string, *ecdsa.PublicKey, *descriptor.Descriptor, Policy) {
+		{"tampered bundle", func(t *testing.T) (string, *ecdsa.PublicKey, *descriptor.Descriptor, *Policy) {
 			dir := publish(t, key, live(), passing)
 			p := filepath.Join(dir, "cis.sigstore.json")
 			b, _ := os.ReadFile(p)
 			os.WriteFile(p, []byte(strings.Replace(string(b), `"sig":"`, `"sig":"AA`, 1)), 0o644)
-			return dir, &key.PublicKey, live(), defaultPolicy()
+			return dir, &key.PublicKey, live(), defaultPolicy(t)
 		}, false, "cis.sigstore.json does not verify"},
-		{"missing SBOM when required", func(t *testing.T) (string, *ecdsa.PublicKey, *descriptor.Descriptor, Policy) {
+		{"missing SBOM when required", func(t *testing.T) (string, *ecdsa.PublicKey, *descriptor.Descriptor, *Policy) {
 			dir := publish(t, key, live(), passing)
 			os.Remove(filepath.Join(dir, "sbom.cdx.sigstore.json"))
 			os.Remove(filepath.Join(dir, "sbom.spdx.sigstore.json"))
-			return dir, &key.PublicKey, live(), defaultPolicy()
+			return dir, &key.PublicKey, live(), defaultPolicy(t)
 		}, false, "no verified sbom attestation"},
-		{"CIS below policy", func(t *testing.T) (string, *ecdsa.PublicKey, *descriptor.Descriptor, Policy) {
+		{"CIS below policy", func(t *testing.T) (string, *ecdsa.PublicKey, *descriptor.Descriptor, *Policy) {
 			failing := append([]cis.Result{{Rule: "fs_tmp_noexec", CIS: "1.1.2.1.4", Level: 1, Status: cis.Fail}}, passing...)
-			return publish(t, key, live(), failing), &key.PublicKey, live(), defaultPolicy()
+			return publish(t, key, live(), failing), &key.PublicKey, live(), defaultPolicy(t)
 		}, false, "1 unwaived Level 1 controls fail, the policy allows 0: fs_tmp_noexec (1.1.2.1.4, fail)"},
-		{"level 2 required", func(t *testing.T) (string, *ecdsa.PublicKey, *descriptor.Descriptor, Policy) {
-			pol := defaultPolicy()
-			pol.MinLevel = 2
+		{"level 2 required", func(t *testing.T) (string, *ecdsa.PublicKey, *descriptor.Descriptor, *Policy) {
+			pol := defaultPolicy(t, WithMinLevel(2))
 			return publish(t, key, live(), passing), &key.PublicKey, live(), pol
 		}, false, "profile cis_level1_server is Level 1, the policy requires Level 2"},
-		{"descriptor of another image", func(t *testing.T) (string, *ecdsa.PublicKey, *descriptor.Descriptor, Policy) {
+		{"descriptor of another image", func(t *testing.T) (string, *ecdsa.PublicKey, *descriptor.Descriptor, *Policy) {
 			other := live()
 			other.AWS.ImageID, other.AWS.ARN = "ami-0other", "arn:aws:ec2:eu-west-1::image/ami-0other"
-			return publish(t, key, other, passing), &key.PublicKey, live(), defaultPolicy()
+			return publish(t, key, other, passing), &key.PublicKey, live(), defaultPolicy(t)
 		}, false, `the descriptor records image_id "ami-0other", the cloud reports "ami-0abc"`},
-		{"snapshots differ from the cloud's", func(t *testing.T) (string, *ecdsa.PublicKey, *descriptor.Descriptor, Policy) {
+		{"snapshots differ from the cloud's", func(t *testing.T) (string, *ecdsa.PublicKey, *descriptor.Descriptor, *Policy) {
 			now := live()
 			now.AWS.SnapshotIDs = []string{"snap-replaced"}
-			return publish(t, key, live(), passing), &key.PublicKey, now, defaultPolicy()
+			return publish(t, key, live(), passing), &key.PublicKey, now, defaultPolicy(t)
 		}, false, `snapshot_ids "snap-1", the cloud reports "snap-replaced"`},
-		{"expired", func(t *testing.T) (string, *ecdsa.PublicKey, *descriptor.Descriptor, Policy) {
-			pol := defaultPolicy()
-			pol.Now = func() time.Time { return built.Add(100 * 24 * time.Hour) }
+		{"expired", func(t *testing.T) (string, *ecdsa.PublicKey, *descriptor.Descriptor, *Policy) {
+			pol := defaultPolicy(t, WithClock(func() time.Time { return built.Add(100 * 24 * time.Hour) }))
 			return publish(t, key, live(), passing), &key.PublicKey, live(), pol
 		}, false, "the policy allows 2160h0m0s"},
-		{"builder not allowed", func(t *testing.T) (string, *ecdsa.PublicKey, *descriptor.Descriptor, Policy) {
-			pol := defaultPolicy()
-			pol.AllowedBuilders = []string{"https://ci.example.com/runners/images"}
+		{"builder not allowed", func(t *testing.T) (string, *ecdsa.PublicKey, *descriptor.Descriptor, *Policy) {
+			pol := defaultPolicy(t, WithAllowedBuilders("https://ci.example.com/runners/images"))
 			return publish(t, key, live(), passing), &key.PublicKey, live(), pol
 		}, false, "is not an allowed builder"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir, pub, now, pol := tt.setup(t)
-			r, err := Verify(context.Background(), Dir(dir), pub, Subject{Live: now}, pol)
+			d, err := OpenDir(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer d.Close()
+			r, err := Verify(context.Background(), d, pub, Subject{Live: now}, pol)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -151,9 +196,9 @@ func TestReportHoldsOnlyVerifiedData(t *testing.T) {
 	key := newKey(t)
 	dir := publish(t, key, live(), passing)
 	os.WriteFile(filepath.Join(dir, evidence.CISResultsFile), []byte(`{"profile":"cis_level2_server","controls":[]}`), 0o644)
-	r, err := Verify(context.Background(), Dir(dir), &key.PublicKey, Subject{Live: live()}, defaultPolicy())
-	if err != nil || !r.OK {
-		t.Fatalf("%v %+v", err, r)
+	r := check(t, dir, key, defaultPolicy(t))
+	if !r.OK {
+		t.Fatalf("%+v", r)
 	}
 	if r.CIS.Profile != "cis_level1_server" || len(r.CIS.Controls) != 1 {
 		t.Errorf("report took the unsigned copy: %+v", r.CIS)

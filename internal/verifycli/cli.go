@@ -8,12 +8,11 @@ import (
 	"cmp"
 	"context"
 	"crypto"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -42,9 +41,13 @@ IMAGE is one of:
   ami-0123456789abcdef0 --region REGION   an AMI (attestations found from its
                                           hardening:attestations tag, or --location)
   NAME-OR-ID --project PROJECT            a GCE image (found from its labels, or --location)
-  path/to/rootfs.tar --location DIR       a hardening-rootfs tarball
+  path/to/rootfs.tar --location DIR       a hardening-rootfs tarball (neither --region
+                                          nor --project: the flags decide the kind)
 or omit IMAGE and give --manifest FILE --build NAME --location-key KEY to take
 the image from an attest manifest.json (its AMI, GCE image or, with IMAGE, tarball).
+
+Each policy flag given requires the statement it reads: --max-age and
+--allow-builder the provenance, --min-level and --max-failed the CIS results.
 
 Options:
 `
@@ -70,6 +73,7 @@ type options struct {
 	maxAge                                                             time.Duration
 	allowBuilders                                                      multi
 	json, terraform                                                    bool
+	set                                                                []string // flags given
 }
 
 type multi []string
@@ -81,7 +85,7 @@ func (m *multi) Set(v string) error { *m = append(*m, v); return nil }
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer, clouds Clouds) int {
 	var o options
 	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(cleanLines{stderr})
 	fs.Usage = func() { fmt.Fprint(stderr, usage); fs.PrintDefaults() }
 	fs.StringVar(&o.key, "key", "", "trusted public key: a PEM file, awskms://... or gcpkms://... (required)")
 	fs.StringVar(&o.region, "region", "", "AWS region of the AMI")
@@ -91,8 +95,8 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, clouds C
 	fs.StringVar(&o.build, "build", "", "build name in --manifest")
 	fs.StringVar(&o.locationKey, "location-key", "", "AWS region, GCE project or \"local\" in --manifest")
 	fs.StringVar(&o.require, "require", "provenance,sbom,cis", "statements that must be present: provenance, sbom (CycloneDX or SPDX), cyclonedx, spdx, cis")
-	fs.IntVar(&o.minLevel, "min-level", 1, "lowest CIS profile level accepted (1 or 2)")
-	fs.IntVar(&o.maxFailed, "max-failed", 0, "unwaived Level 1 controls allowed to fail or error")
+	fs.IntVar(&o.minLevel, "min-level", 1, "lowest CIS profile level accepted (1 or 2); Level 2 failures count under 2")
+	fs.IntVar(&o.maxFailed, "max-failed", 0, "unwaived controls of the accepted levels allowed to fail or error")
 	fs.DurationVar(&o.maxAge, "max-age", 0, "oldest build accepted, such as 720h (default: any age)")
 	fs.Var(&o.allowBuilders, "allow-builder", "accepted SLSA builder id (repeatable; default: any)")
 	fs.BoolVar(&o.json, "json", false, "print the report as JSON")
@@ -101,37 +105,37 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, clouds C
 	if err := fs.Parse(args); err != nil {
 		return ExitUsage
 	}
+	fs.Visit(func(f *flag.Flag) { o.set = append(o.set, f.Name) })
 	image := fs.Arg(0)
 	if fs.NArg() > 1 {
-		fmt.Fprintf(stderr, "verify: one IMAGE at most, got %q\n", fs.Args())
+		fmt.Fprintf(stderr, "verify: one IMAGE at most, got %s\n", clean(fmt.Sprintf("%q", fs.Args())))
 		return ExitUsage
 	}
-	rep, id, err := run(ctx, o, image, clouds)
+	rep, err := run(ctx, o, image, clouds)
 	if err != nil {
-		fmt.Fprintf(stderr, "verify: %v\n", err)
+		fmt.Fprintf(stderr, "verify: %s\n", clean(err.Error()))
 		return ExitUsage
 	}
 	if o.html != "" {
 		if err := writeHTML(o.html, rep); err != nil {
-			fmt.Fprintf(stderr, "verify: %v\n", err)
+			fmt.Fprintf(stderr, "verify: %s\n", clean(err.Error()))
 			return ExitUsage
 		}
 	}
 	switch {
 	case o.terraform:
 		if rep.OK {
-			json.NewEncoder(stdout).Encode(map[string]string{"image_id": id, "verified": "true", "subject_sha256": rep.SubjectSHA256})
+			// Every field comes from verified data.
+			writeJSON(stdout, map[string]string{"image_id": rep.ImageID, "verified": "true", "subject_sha256": rep.SubjectSHA256}, false)
 		}
 	case o.json:
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		enc.Encode(rep)
+		writeJSON(stdout, rep, true)
 	default:
 		summary(stdout, rep)
 	}
 	if !rep.OK {
 		for _, p := range rep.Problems {
-			fmt.Fprintf(stderr, "verify: FAILED %s: %s\n", p.Check, p.Reason)
+			fmt.Fprintf(stderr, "verify: FAILED %s: %s\n", clean(p.Check), clean(p.Reason))
 		}
 		return ExitFailed
 	}
@@ -141,37 +145,68 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, clouds C
 // usagef reports a mistake in the arguments.
 func usagef(format string, a ...any) error { return fmt.Errorf(format, a...) }
 
-// run finds the image and its attestations and verifies them. It returns
-// the report and the image ID.
-func run(ctx context.Context, o options, image string, clouds Clouds) (*verify.Report, string, error) {
+// run finds the image and its attestations and verifies them.
+func run(ctx context.Context, o options, image string, clouds Clouds) (*verify.Report, error) {
 	if o.key == "" {
-		return nil, "", usagef("--key is required: the public key you trust, as a PEM file or a KMS URI")
+		return nil, usagef("--key is required: the public key you trust, as a PEM file or a KMS URI")
 	}
-	pol := verify.Policy{MinLevel: o.minLevel, MaxFailed: o.maxFailed, MaxAge: o.maxAge, AllowedBuilders: o.allowBuilders}
-	for _, r := range strings.Split(o.require, ",") {
-		if r = strings.TrimSpace(r); r != "" {
-			switch r {
-			case "provenance", "sbom", "cyclonedx", "spdx", "cis":
-				pol.Require = append(pol.Require, r)
-			default:
-				return nil, "", usagef("--require %q: accepted are provenance, sbom, cyclonedx, spdx and cis", r)
-			}
-		}
+	pol, err := policy(o)
+	if err != nil {
+		return nil, err
 	}
 	t, err := resolve(o, image)
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	pub, err := publicKey(ctx, o.key, t, clouds)
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	src, subj, err := t.open(ctx, o, clouds)
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
-	rep, err := verify.Verify(ctx, src, pub, subj, pol)
-	return rep, t.id, err
+	if c, ok := src.(io.Closer); ok {
+		defer c.Close()
+	}
+	return verify.Verify(ctx, src, pub, subj, pol)
+}
+
+// policy builds the policy from the flags. A check whose flag was given
+// requires its statement; the CIS defaults apply whenever CIS verifies.
+func policy(o options) (*verify.Policy, error) {
+	var names []string
+	for _, r := range strings.Split(o.require, ",") {
+		if r = strings.TrimSpace(r); r != "" {
+			names = append(names, r)
+		}
+	}
+	if len(names) == 0 {
+		return nil, usagef("--require %q names no statement; accepted: %s", o.require, strings.Join(verify.StatementNames, ", "))
+	}
+	for _, r := range names {
+		if !slices.Contains(verify.StatementNames, r) {
+			return nil, usagef("--require %q: accepted are %s", r, strings.Join(verify.StatementNames, ", "))
+		}
+	}
+	opts := []verify.PolicyOption{verify.WithRequire(names...)}
+	for _, f := range o.set {
+		switch f {
+		case "min-level":
+			opts = append(opts, verify.WithMinLevel(o.minLevel))
+		case "max-failed":
+			opts = append(opts, verify.WithMaxFailed(o.maxFailed))
+		case "max-age":
+			opts = append(opts, verify.WithMaxAge(o.maxAge))
+		case "allow-builder":
+			opts = append(opts, verify.WithAllowedBuilders(o.allowBuilders...))
+		}
+	}
+	pol, err := verify.NewPolicy(opts...)
+	if err != nil {
+		return nil, usagef("%w", err)
+	}
+	return pol, nil
 }
 
 // publicKey loads the trusted key from a PEM file or a KMS.
@@ -205,7 +240,7 @@ func publicKey(ctx context.Context, key string, t *target, clouds Clouds) (crypt
 		}
 		return s.Public(), nil
 	}
-	b, err := os.ReadFile(key)
+	b, err := verify.ReadRegular(key)
 	if err != nil {
 		return nil, fmt.Errorf("--key: %w", err)
 	}
@@ -214,11 +249,4 @@ func publicKey(ctx context.Context, key string, t *target, clouds Clouds) (crypt
 		return nil, fmt.Errorf("--key %s: %w", key, err)
 	}
 	return pub, nil
-}
-
-func absOr(p string) string {
-	if a, err := filepath.Abs(p); err == nil {
-		return a
-	}
-	return p
 }

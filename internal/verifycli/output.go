@@ -14,31 +14,42 @@ import (
 	"github.com/imagesmith/packer-plugin-hardening/internal/verify"
 )
 
-// summary prints the human report.
+// summary prints the human report. Every value is cleaned: even signed
+// strings are printed as data, never as terminal commands.
 func summary(w io.Writer, r *verify.Report) {
 	verdict := "VERIFIED"
 	if !r.OK {
 		verdict = "FAILED"
 	}
-	fmt.Fprintf(w, "%s  %s\n", verdict, r.Subject)
-	fmt.Fprintf(w, "  subject sha256:%s\n  attestations  %s\n  verified      %s\n", r.SubjectSHA256, r.Source, strings.Join(r.Verified, ", "))
+	line := func(format string, a ...any) {
+		for i, v := range a {
+			if s, ok := v.(string); ok {
+				a[i] = clean(s)
+			}
+		}
+		fmt.Fprintf(w, format+"\n", a...)
+	}
+	line("%s  %s", verdict, r.Subject)
+	line("  subject sha256:%s", r.SubjectSHA256)
+	line("  attestations  %s", r.Source)
+	line("  verified      %s", strings.Join(r.Verified, ", "))
 	if d := r.Descriptor; d != nil && d.AWS != nil {
-		fmt.Fprintf(w, "  image         %s in %s, account %s, created %s, snapshots %s\n", d.AWS.ImageID, d.AWS.Region, d.AWS.Account, d.AWS.CreationDate, strings.Join(d.AWS.SnapshotIDs, ", "))
+		line("  image         %s in %s, account %s, created %s, snapshots %s", d.AWS.ImageID, d.AWS.Region, d.AWS.Account, d.AWS.CreationDate, strings.Join(d.AWS.SnapshotIDs, ", "))
 	}
 	if d := r.Descriptor; d != nil && d.GCE != nil {
-		fmt.Fprintf(w, "  image         %s (id %s) in %s, created %s\n", d.GCE.Name, d.GCE.ID, d.GCE.Project, d.GCE.CreationTimestamp)
+		line("  image         %s (id %s) in %s, created %s", d.GCE.Name, d.GCE.ID, d.GCE.Project, d.GCE.CreationTimestamp)
 	}
 	if p := r.Provenance; p != nil {
-		fmt.Fprintf(w, "  built by      %s, %s (%s)\n", p.RunDetails.Builder.ID, p.RunDetails.Metadata.FinishedOn.Format(time.RFC3339), p.RunDetails.Metadata.InvocationID)
+		line("  built by      %s, %s (%s)", p.RunDetails.Builder.ID, p.RunDetails.Metadata.FinishedOn.Format(time.RFC3339), p.RunDetails.Metadata.InvocationID)
 	}
 	if c := r.CIS; c != nil {
-		fmt.Fprintf(w, "  CIS           %s, %s %s: score %.1f%%, %s\n", c.Profile, c.Benchmark.ID, c.Benchmark.Version, c.Summary.Score, counts(c.Summary.Counts))
+		line("  CIS           %s, %s %s: score %.1f%%, %s", c.Profile, c.Benchmark.ID, c.Benchmark.Version, c.Summary.Score, counts(c.Summary.Counts))
 	}
 	if s := r.SBOM; s != nil {
-		fmt.Fprintf(w, "  SBOM          %d CycloneDX components, %d SPDX packages\n", s.CycloneDXComponents, s.SPDXPackages)
+		line("  SBOM          %d CycloneDX components, %d SPDX packages", s.CycloneDXComponents, s.SPDXPackages)
 	}
 	for _, p := range r.Problems {
-		fmt.Fprintf(w, "  FAILED %-10s %s\n", p.Check, p.Reason)
+		line("  FAILED %-10s %s", p.Check, p.Reason)
 	}
 }
 

@@ -89,7 +89,7 @@ build {
 
 	// What example/terraform's module runs: a JSON object of strings for
 	// the external data source.
-	cmd := exec.Command(bin, "verify", "--terraform", "--key", pub, "--manifest", filepath.Join(att, "manifest.json"), "--build", "debian12", "--location-key", "local", out)
+	cmd := exec.Command(bin, "verify", "--terraform", "--key", pub, "--manifest", filepath.Join(att, "manifest.json"), "--build", "debian12", "--location-key", "local", "--require", "provenance,sbom,cis", out)
 	tf, err := cmd.Output()
 	var result map[string]string
 	if err != nil || json.Unmarshal(tf, &result) != nil || result["image_id"] != "rootfs.tar" || result["verified"] != "true" || len(result["subject_sha256"]) != 64 {

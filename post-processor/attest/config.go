@@ -62,9 +62,15 @@ type Config struct {
 	TemplatePath string `mapstructure:"template_path" required:"false"`
 	// Values to record as the build's external parameters, usually
 	// variables: `{ region = var.region }`. Packer does not pass variables to
-	// post-processors, so only what is listed here is recorded. Entries
-	// named like a sensitive variable are left out, and so is any value equal
-	// to a sensitive value Packer passes.
+	// post-processors, so only the entries listed here are recorded: list
+	// only values that may be public. An entry is left out (and its name
+	// listed in `sensitiveVariablesOmitted`) when it is named like a
+	// sensitive variable, or when its value equals or contains the value of
+	// a sensitive variable the plugin can see: one set as `PKR_VAR_<name>` in
+	// the environment, or a JSON template's user variable. Packer gives
+	// plugins the names of sensitive variables, not their values, so a
+	// sensitive value passed with `-var` or a var file cannot be recognised
+	// under another name.
 	Variables map[string]string `mapstructure:"variables" required:"false"`
 
 	// S3 bucket to publish to, under

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -26,7 +27,7 @@ func (p *PostProcessor) provenance(ev *buildEvidence, finished time.Time) (*atte
 	if err != nil {
 		return nil, err
 	}
-	vars, omitted := publicVariables(c.Variables, c.PackerSensitiveVars)
+	vars, omitted := publicVariables(c.Variables, c.PackerSensitiveVars, sensitiveValues(c.PackerSensitiveVars, c.PackerUserVars, os.Getenv))
 	pv := &attest.Provenance{}
 	bd := &pv.BuildDefinition
 	bd.BuildType = attest.BuildType
@@ -184,11 +185,12 @@ func templateFiles(path string) (attest.Template, error) {
 	return t, nil
 }
 
-// publicVariables drops entries named like a sensitive variable
-// (var.NAME or NAME). Packer passes post-processors the names of sensitive
-// variables, not their values, so a renamed entry cannot be caught: the
-// docs say to list only what may be public.
-func publicVariables(vars map[string]string, sensitive []string) (map[string]string, []string) {
+// publicVariables returns the entries of vars, the only variables ever
+// recorded, that may be public: it drops every entry named like a
+// sensitive variable (var.NAME or NAME) and every entry whose value equals
+// or contains a known sensitive value. The second result names the dropped
+// entries, never their values.
+func publicVariables(vars map[string]string, sensitive, values []string) (map[string]string, []string) {
 	sens := map[string]bool{}
 	for _, s := range sensitive {
 		sens[strings.TrimPrefix(s, "var.")] = true
@@ -196,7 +198,7 @@ func publicVariables(vars map[string]string, sensitive []string) (map[string]str
 	out := map[string]string{}
 	var omitted []string
 	for k, v := range vars {
-		if sens[strings.TrimPrefix(k, "var.")] {
+		if sens[strings.TrimPrefix(k, "var.")] || slices.ContainsFunc(values, func(secret string) bool { return strings.Contains(v, secret) }) {
 			omitted = append(omitted, k)
 			continue
 		}
@@ -204,6 +206,24 @@ func publicVariables(vars map[string]string, sensitive []string) (map[string]str
 	}
 	sort.Strings(omitted)
 	return out, omitted
+}
+
+// sensitiveValues are the values of the sensitive variables that the plugin
+// can see. Packer passes a post-processor the names of sensitive variables
+// only; the values reach it as user variables from JSON templates and as
+// PKR_VAR_NAME in the environment Packer and its plugins share. A value
+// given with -var or a var file cannot be seen.
+func sensitiveValues(names []string, userVars map[string]string, getenv func(string) string) []string {
+	var values []string
+	for _, n := range names {
+		n = strings.TrimPrefix(n, "var.")
+		for _, v := range []string{userVars[n], getenv("PKR_VAR_" + n)} {
+			if v != "" {
+				values = append(values, v)
+			}
+		}
+	}
+	return values
 }
 
 // builderID is the configured builder.id or the detected CI platform's.

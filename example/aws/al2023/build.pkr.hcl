@@ -12,8 +12,8 @@
 #     -var attestation_bucket=acme-attestations .
 #
 # The verify command requires a CIS statement by default, so verify these
-# AMIs with `--require provenance,sbom` (in Terraform:
-# policy_args = ["--require", "provenance,sbom"]).
+# AMIs with `--require provenance,sbom` (in Terraform, the module's
+# require = ["provenance", "sbom"]).
 packer {
   required_plugins {
     amazon = {

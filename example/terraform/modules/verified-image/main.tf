@@ -2,7 +2,7 @@
 # after `packer-plugin-hardening verify` has checked its attestations: every
 # signature against the trusted key, the binding of every statement to this
 # exact image as the cloud describes it now, and the policy (by default
-# provenance, SBOM and CIS present, no unwaived Level 1 failure). The command
+# provenance, SBOM and CIS verified, no unwaived Level 1 failure). The command
 # exits non-zero on any failure, which fails the plan, so nothing downstream
 # is created from an unverified image.
 #
@@ -51,10 +51,27 @@ variable "plugin_binary" {
   description = "The plugin binary that carries the verify command (a path, or a name on PATH)."
 }
 
+variable "require" {
+  type        = list(string)
+  default     = ["provenance", "sbom", "cis"]
+  description = "Statements that must verify: provenance, sbom (CycloneDX or SPDX), cyclonedx, spdx, cis. Only images built without the hardening provisioner (Amazon Linux 2023) need [\"provenance\", \"sbom\"]."
+
+  validation {
+    condition     = length(var.require) > 0 && alltrue([for r in var.require : contains(["provenance", "sbom", "cyclonedx", "spdx", "cis"], r)])
+    error_message = "The require list needs at least one of provenance, sbom, cyclonedx, spdx and cis, and nothing else."
+  }
+}
+
 variable "policy_args" {
   type        = list(string)
   default     = []
-  description = "Extra verify flags, such as [\"--min-level\", \"2\", \"--max-age\", \"720h\"] or [\"--require\", \"provenance,sbom\"]."
+  description = "Extra verify flags, such as [\"--min-level\", \"2\", \"--max-age\", \"720h\"]. Each check requires the statement it reads. Give statements in require, not here."
+
+  validation {
+    # A later --require would replace the module's.
+    condition     = !anytrue([for a in var.policy_args : can(regex("^--?require($|=)", a))])
+    error_message = "Give the required statements in the require variable, not as --require in policy_args."
+  }
 }
 
 locals {
@@ -65,7 +82,7 @@ locals {
 }
 
 data "external" "verify" {
-  program = concat([var.plugin_binary, "verify", "--terraform", "--key", var.public_key, "--manifest", var.manifest_path, "--build", var.build, "--location-key", var.location], var.policy_args)
+  program = concat([var.plugin_binary, "verify", "--terraform", "--key", var.public_key, "--manifest", var.manifest_path, "--build", var.build, "--location-key", var.location, "--require", join(",", var.require)], var.policy_args)
 
   lifecycle {
     postcondition {
