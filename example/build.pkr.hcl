@@ -54,8 +54,8 @@ variable "source_date_epoch" {
 
 source "hardening-rootfs" "debian12" {
   bootstrap {
-    suite    = "bookworm"
-    variant  = "minbase"
+    suite   = "bookworm"
+    variant = "minbase"
     packages = [
       "systemd-sysv", "linux-image-cloud-amd64", "grub-efi-amd64-bin",
       "cloud-init", "cloud-guest-utils", "openssh-server", "sudo",
