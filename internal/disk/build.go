@@ -325,8 +325,9 @@ func (o *Options) writeESP(ctx context.Context, raw, scratch, efi string, cfg []
 }
 
 // writeRootFS creates the ext4 root filesystem from the tree in place with
-// mke2fs -d, sets the inode change times mke2fs copies from the host to
-// the epoch, and checks the result with e2fsck.
+// mke2fs -d, sets the inode change times mke2fs copies from the host to the
+// epoch and the access times to the modification times, and checks the
+// result with e2fsck.
 func (o *Options) writeRootFS(ctx context.Context, raw, scratch string, sectors int64, tree *tree) error {
 	conf := filepath.Join(scratch, "mke2fs.conf")
 	if err := os.WriteFile(conf, mke2fsConf, 0o644); err != nil {
@@ -345,9 +346,12 @@ func (o *Options) writeRootFS(ctx context.Context, raw, scratch string, sectors 
 	}
 	dev := fmt.Sprintf("%s?offset=%d", raw, offset)
 
+	// Reading the tree updates access times (mke2fs reads directories
+	// after it stats them), so both are set here, from the clamped times.
 	var cmds bytes.Buffer
-	for _, p := range tree.paths {
-		fmt.Fprintf(&cmds, "sif \"%s\" ctime @%s\n", strings.ReplaceAll(p, `"`, `""`), epoch)
+	for i, p := range tree.paths {
+		q := strings.ReplaceAll(p, `"`, `""`)
+		fmt.Fprintf(&cmds, "sif \"%s\" ctime @%s\nsif \"%s\" atime @%d\n", q, epoch, q, tree.mtimes[i])
 	}
 	cmdFile := filepath.Join(scratch, "debugfs.cmds")
 	if err := os.WriteFile(cmdFile, cmds.Bytes(), 0o600); err != nil {
@@ -419,8 +423,10 @@ func (o *Options) writeFormat(ctx context.Context, format, raw string) (File, er
 
 // tree is what prepareTree found.
 type tree struct {
-	// paths are absolute image paths of every entry, "/" first.
+	// paths are absolute image paths of every entry, "/" first, and
+	// mtimes their clamped modification times.
 	paths     []string
+	mtimes    []int64
 	dataBytes int64 // file, directory and long symlink blocks
 	inodes    int64
 }
@@ -463,8 +469,9 @@ func prepareTree(root string, epoch time.Time) (*tree, error) {
 				}
 			}
 		}
-		t.paths = append(t.paths, img)
 		mtime := min(st.Mtim.Sec, limit)
+		t.paths = append(t.paths, img)
+		t.mtimes = append(t.mtimes, mtime)
 		ts := []unix.Timespec{{Sec: mtime}, {Sec: mtime}}
 		if err := unix.UtimesNanoAt(unix.AT_FDCWD, p, ts, unix.AT_SYMLINK_NOFOLLOW); err != nil {
 			return fmt.Errorf("clamp the times of %s: %w", img, err)
