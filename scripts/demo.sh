@@ -30,29 +30,45 @@ packer build -force -var "output_directory=$out" -var "evidence_dir=$evidence" \
 echo
 echo "Demo finished in $(( $(date +%s) - start ))s. Output:"
 ls -l "$out"
-echo "Verify the checksum with: (cd $out && sha256sum -c rootfs.tar.sha256)"
+echo "Verify the checksums with: (cd $out && sha256sum -c *.sha256)"
 echo "Evidence: CIS results (JSON, JUnit XML), SBOMs (CycloneDX, SPDX), filesystem manifest, the exact scripts:"
 ls -l "$evidence/debian12"
 echo "Manifest digest (the image's content digest): $(sed -n 's/.*"digest": "\(sha256:[0-9a-f]*\)".*/\1/p' "$evidence/debian12/finalize-results.json")"
 
 # Verify every bundle offline with stock cosign and the key pair's public key
-# (not the key.pub that travels with the files).
-dir="$attestations/debian12/rootfs/local/rootfs.tar"
-echo
-echo "Attestations: $dir"
-ls -l "$dir"
-for pair in provenance.sigstore.json:slsaprovenance1 sbom.cdx.sigstore.json:cyclonedx sbom.spdx.sigstore.json:spdxjson \
-	cis.sigstore.json:https://github.com/imagesmith/packer-plugin-hardening/blob/main/docs/predicates/cis-results-v1.md; do
-	bundle=${pair%%:*} type=${pair#*:}
-	echo "+ COSIGN_MAX_ATTACHMENT_SIZE=4GiB cosign verify-blob-attestation --key $keys/cosign.pub --insecure-ignore-tlog --bundle $dir/$bundle --type $type $out/rootfs.tar"
-	COSIGN_MAX_ATTACHMENT_SIZE=4GiB cosign verify-blob-attestation --key "$keys/cosign.pub" --insecure-ignore-tlog --bundle "$dir/$bundle" --type "$type" "$out/rootfs.tar" 2>&1 | grep -v '^WARNING: Skipping tlog'
+# (not the key.pub that travels with the files): the tarball and each disk
+# file is the subject of its own four bundles.
+cis_type=https://github.com/imagesmith/packer-plugin-hardening/blob/main/docs/predicates/cis-results-v1.md
+for file in rootfs.tar disk.qcow2 disk.raw disk.tar.gz; do
+	[ -f "$out/$file" ] || continue
+	dir="$attestations/debian12/rootfs/local/$file"
+	echo
+	echo "Attestations of $file: $dir"
+	ls -l "$dir"
+	for pair in provenance.sigstore.json:slsaprovenance1 sbom.cdx.sigstore.json:cyclonedx sbom.spdx.sigstore.json:spdxjson cis.sigstore.json:$cis_type; do
+		bundle=${pair%%:*} type=${pair#*:}
+		echo "+ COSIGN_MAX_ATTACHMENT_SIZE=4GiB cosign verify-blob-attestation --key $keys/cosign.pub --insecure-ignore-tlog --bundle $dir/$bundle --type $type $out/$file"
+		COSIGN_MAX_ATTACHMENT_SIZE=4GiB cosign verify-blob-attestation --key "$keys/cosign.pub" --insecure-ignore-tlog --bundle "$dir/$bundle" --type "$type" "$out/$file" 2>&1 | grep -v '^WARNING: Skipping tlog'
+	done
 done
 
 # And with the plugin's own verify command: signatures, binding to the
-# tarball, and the default policy (provenance, SBOM and CIS present, no
+# file, and the default policy (provenance, SBOM and CIS present, no
 # unwaived Level 1 failure), plus an HTML report from the verified data.
-plugin=$(ls "${PACKER_PLUGIN_PATH:-$HOME/.config/packer/plugins}"/github.com/imagesmith/hardening/packer-plugin-hardening_v* | grep -v SHA256SUM | head -1)
-echo
-echo "+ $plugin verify --key $keys/cosign.pub --location $attestations --html $attestations/report.html $out/rootfs.tar"
-"$plugin" verify --key "$keys/cosign.pub" --location "$attestations" --html "$attestations/report.html" "$out/rootfs.tar"
-echo "HTML report: $attestations/report.html"
+plugin=
+for p in "${PACKER_PLUGIN_PATH:-$HOME/.config/packer/plugins}"/github.com/imagesmith/hardening/packer-plugin-hardening_v*; do
+	case $p in *_SHA256SUM) ;; *) plugin=$p && break ;; esac
+done
+for file in disk.qcow2 rootfs.tar; do
+	[ -f "$out/$file" ] || continue
+	report="$attestations/report-${file%%.*}.html"
+	echo
+	echo "+ $plugin verify --key $keys/cosign.pub --location $attestations --html $report $out/$file"
+	"$plugin" verify --key "$keys/cosign.pub" --location "$attestations" --html "$report" "$out/$file"
+	echo "HTML report: $report"
+done
+if [ -f "$out/disk.qcow2" ]; then
+	echo
+	echo "Boot the disk image (QEMU, cloud-init user with a fresh SSH key): make boot"
+	echo "Import it into AWS (disk.raw) or GCE (disk.tar.gz): see docs/builders/rootfs.mdx#formats"
+fi

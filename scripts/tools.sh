@@ -39,9 +39,13 @@ command -v debootstrap >/dev/null || need_apt+=(debootstrap)
 command -v unzip >/dev/null || need_apt+=(unzip)
 # Headless Chromium renders the verify command's HTML report in the tests.
 command -v chromium >/dev/null || need_apt+=(chromium)
+# The builder's disk output: partition table, ESP, qcow2.
+command -v sfdisk >/dev/null || need_apt+=(fdisk)
+command -v mkfs.vfat >/dev/null || need_apt+=(dosfstools)
+command -v mcopy >/dev/null || need_apt+=(mtools)
+command -v qemu-img >/dev/null || need_apt+=(qemu-utils)
 # QEMU, UEFI firmware and a seed ISO maker boot built disks (internal/vm, make boot).
 command -v qemu-system-x86_64 >/dev/null || need_apt+=(qemu-system-x86)
-command -v qemu-img >/dev/null || need_apt+=(qemu-utils)
 [ -e /usr/share/OVMF/OVMF_CODE_4M.fd ] || need_apt+=(ovmf)
 command -v genisoimage >/dev/null || need_apt+=(genisoimage)
 if [ ${#need_apt[@]} -gt 0 ]; then

@@ -10,27 +10,50 @@ import (
 	registryimage "github.com/hashicorp/packer-plugin-sdk/packer/registry/image"
 )
 
-// Artifact is a root filesystem tarball with its SHA-256 checksum file.
+// Artifact is a root filesystem tarball with its SHA-256 checksum file and,
+// when the build has a disk block, the disk image files.
 type Artifact struct {
 	TarballPath     string
 	ChecksumPath    string
 	SHA256          string
 	Size            int64
 	SourceDateEpoch *int64
-	generatedData   map[string]interface{}
+	Disks           []DiskFile
+	// DiskSize is the disk's virtual size in bytes.
+	DiskSize      int64
+	generatedData map[string]interface{}
+}
+
+// DiskFile is one disk image file.
+type DiskFile struct {
+	Format, Path, ChecksumPath, SHA256 string
+	Size                               int64
 }
 
 func (a *Artifact) BuilderId() string { return BuilderID }
 
-// Files lists only the tarball, so Packer's checksum, compress and manifest
-// post-processors act on it and not on our own checksum file.
-func (a *Artifact) Files() []string { return []string{a.TarballPath} }
+// Files lists the disk files, then the tarball, and not our own checksum
+// files, so Packer's checksum, compress and manifest post-processors act on
+// the images. Disks come first because amazon-import and
+// googlecompute-import take the first file with their extension (.raw,
+// .tar.gz), which must be the disk, not a gzip-compressed tarball.
+func (a *Artifact) Files() []string {
+	var files []string
+	for _, d := range a.Disks {
+		files = append(files, d.Path)
+	}
+	return append(files, a.TarballPath)
+}
 
 // Id identifies the tarball by content.
 func (a *Artifact) Id() string { return "sha256:" + a.SHA256 }
 
 func (a *Artifact) String() string {
-	return fmt.Sprintf("Root filesystem tarball: %s (%d bytes, sha256:%s)", a.TarballPath, a.Size, a.SHA256)
+	s := fmt.Sprintf("Root filesystem tarball: %s (%d bytes, sha256:%s)", a.TarballPath, a.Size, a.SHA256)
+	for _, d := range a.Disks {
+		s += fmt.Sprintf("\nDisk image (%s): %s (%d bytes, sha256:%s)", d.Format, d.Path, d.Size, d.SHA256)
+	}
+	return s
 }
 
 // Metadata is what the artifact tells post-processors about itself; all values
@@ -45,6 +68,14 @@ func (a *Artifact) Metadata() map[string]string {
 	}
 	if a.SourceDateEpoch != nil {
 		m["source_date_epoch"] = strconv.FormatInt(*a.SourceDateEpoch, 10)
+	}
+	if len(a.Disks) > 0 {
+		m["disk_size"] = strconv.FormatInt(a.DiskSize, 10)
+	}
+	for _, d := range a.Disks {
+		m["disk_"+d.Format] = d.Path
+		m["disk_"+d.Format+"_sha256"] = d.SHA256
+		m["disk_"+d.Format+"_size"] = strconv.FormatInt(d.Size, 10)
 	}
 	return m
 }
@@ -69,10 +100,15 @@ func (a *Artifact) State(name string) interface{} {
 	return nil
 }
 
-// Destroy removes the tarball and checksum this build wrote, nothing else.
+// Destroy removes the tarball, disk files and checksums this build wrote,
+// nothing else.
 func (a *Artifact) Destroy() error {
 	var errs []error
-	for _, p := range []string{a.TarballPath, a.ChecksumPath} {
+	paths := []string{a.TarballPath, a.ChecksumPath}
+	for _, d := range a.Disks {
+		paths = append(paths, d.Path, d.ChecksumPath)
+	}
+	for _, p := range paths {
 		if p == "" {
 			continue
 		}

@@ -9,13 +9,16 @@ import (
 	"github.com/hashicorp/packer-plugin-sdk/multistep"
 	"github.com/hashicorp/packer-plugin-sdk/multistep/commonsteps"
 	packersdk "github.com/hashicorp/packer-plugin-sdk/packer"
+
+	"github.com/imagesmith/packer-plugin-hardening/internal/disk"
 )
 
 // BuilderID identifies artifacts of this builder. It never changes.
 const BuilderID = "imagesmith.hardening-rootfs"
 
 // Builder bootstraps or imports a root filesystem, provisions it in a chroot
-// and exports it as a reproducible tarball.
+// and exports it as a reproducible tarball and, with a disk block, a
+// bootable disk image.
 type Builder struct {
 	config Config
 	runner multistep.Runner
@@ -35,6 +38,11 @@ func (b *Builder) Prepare(raws ...interface{}) ([]string, []string, error) {
 }
 
 func (b *Builder) Run(ctx context.Context, ui packersdk.Ui, hook packersdk.Hook) (packersdk.Artifact, error) {
+	if b.config.Disk != nil {
+		if err := b.config.Disk.missingDiskTools(); err != nil {
+			return nil, err
+		}
+	}
 	state := new(multistep.BasicStateBag)
 	state.Put("config", &b.config)
 	state.Put("hook", hook)
@@ -43,11 +51,19 @@ func (b *Builder) Run(ctx context.Context, ui packersdk.Ui, hook packersdk.Hook)
 	steps := []multistep.Step{
 		&stepCreateWorkDir{TempDirectory: b.config.TempDirectory},
 		&stepPopulateRoot{Config: &b.config},
+	}
+	if b.config.Disk != nil {
+		steps = append(steps, &stepPrepareDisk{Config: &b.config})
+	}
+	steps = append(steps,
 		&stepMountPseudoFS{Env: b.config.chrootEnv()},
 		&commonsteps.StepProvision{},
 		&stepUnmountPseudoFS{},
 		&stepNormalize{},
 		&stepExport{Config: &b.config},
+	)
+	if b.config.Disk != nil {
+		steps = append(steps, &stepBuildDisk{Config: &b.config})
 	}
 	b.runner = commonsteps.NewRunnerWithPauseFn(steps, b.config.PackerConfig, ui, state)
 	b.runner.Run(ctx, state)
@@ -69,14 +85,22 @@ func (b *Builder) Run(ctx context.Context, ui packersdk.Ui, hook packersdk.Hook)
 		return nil, errors.New("build finished without exporting a tarball")
 	}
 	exp := out.(exportResult)
-	return &Artifact{
+	a := &Artifact{
 		TarballPath:     exp.Path,
 		ChecksumPath:    exp.ChecksumPath,
 		SHA256:          exp.SHA256,
 		Size:            exp.Size,
 		SourceDateEpoch: b.config.SourceDateEpoch,
 		generatedData:   generatedData(state),
-	}, nil
+	}
+	if d, ok := state.GetOk("disk"); ok {
+		res := d.(*disk.Result)
+		for _, f := range res.Files {
+			a.Disks = append(a.Disks, DiskFile{Format: f.Format, Path: f.Path, ChecksumPath: f.ChecksumPath, SHA256: f.SHA256, Size: f.Size})
+		}
+		a.DiskSize = res.DiskSize
+	}
+	return a, nil
 }
 
 // chrootEnv is added to every command run in the chroot.

@@ -1,4 +1,4 @@
-//go:generate packer-sdc mapstructure-to-hcl2 -type Config,BootstrapConfig
+//go:generate packer-sdc mapstructure-to-hcl2 -type Config,BootstrapConfig,DiskConfig
 //go:generate packer-sdc struct-markdown
 
 package rootfs
@@ -20,6 +20,8 @@ import (
 	packersdk "github.com/hashicorp/packer-plugin-sdk/packer"
 	"github.com/hashicorp/packer-plugin-sdk/template/config"
 	"github.com/hashicorp/packer-plugin-sdk/template/interpolate"
+
+	"github.com/imagesmith/packer-plugin-hardening/internal/disk"
 )
 
 // Accepted values, listed in error messages and docs.
@@ -60,6 +62,43 @@ type BootstrapConfig struct {
 	Tool string `mapstructure:"tool" required:"false"`
 }
 
+// DiskConfig makes the builder also write a bootable VM disk image of the
+// root filesystem, laid out like the distributions' cloud images: GPT, an
+// EFI system partition (partition 15) with the image's own GRUB, and an ext4
+// root partition (partition 1) mounted by UUID, which cloud-init grows to
+// the disk at first boot. The image must contain a kernel, an initramfs and
+// GRUB's EFI modules (`linux-image-amd64` or `linux-image-cloud-amd64`,
+// `initramfs-tools`, `grub-efi-amd64-bin`) and, to grow, `cloud-init` and
+// `cloud-guest-utils`. x86_64 images, UEFI boot (no Secure Boot).
+type DiskConfig struct {
+	// Disk formats to write: `raw` (also what `aws ec2 import-snapshot` and
+	// Packer's `amazon-import` with `format = "raw"` take), `qcow2` (QEMU,
+	// OpenStack, libvirt) and `gce` (`disk.raw` in a gzip-compressed GNU
+	// tar, what `gcloud compute images create --source-uri` and Packer's
+	// `googlecompute-import` take). Defaults to `["raw"]`.
+	Formats []string `mapstructure:"formats" required:"false"`
+	// Base name of the disk files in `output_directory`: `<name>.raw`,
+	// `<name>.qcow2`, `<name>.tar.gz`, each with a `.sha256` file. Defaults
+	// to `disk`.
+	Name string `mapstructure:"name" required:"false"`
+	// The smallest disk size, in MiB or with a unit (`2G`, `2048M`, `4GiB`).
+	// The size is the larger of this and what the content needs (plus free
+	// space), rounded up to a whole GiB. Defaults to `2G`.
+	MinSize string `mapstructure:"min_size" required:"false"`
+	// Derives the disk GUID, partition UUIDs, filesystem UUIDs and hash
+	// seed. Defaults to the build name and `source_date_epoch`, so two
+	// builds of a template give the same disk; without an epoch a random
+	// seed is used.
+	Seed string `mapstructure:"seed" required:"false"`
+	// Kernel command line words GRUB passes before the image's own
+	// `GRUB_CMDLINE_LINUX` (from `/etc/default/grub` and its `grub.d`
+	// drop-ins, where hardening adds AppArmor's). Defaults to
+	// `console=tty0 console=ttyS0,115200`, the serial console clouds show.
+	KernelCmdline string `mapstructure:"kernel_cmdline" required:"false"`
+
+	minSize int64
+}
+
 // Config is the configuration of the hardening-rootfs builder.
 type Config struct {
 	common.PackerConfig `mapstructure:",squash"`
@@ -91,6 +130,9 @@ type Config struct {
 	// variable. When neither is set the build time is used and the tarball is
 	// not reproducible; the build says so.
 	SourceDateEpoch *int64 `mapstructure:"source_date_epoch" required:"false"`
+	// Also write a bootable VM disk image (raw, qcow2, GCE tarball) next to
+	// the tarball. See the `disk` block below.
+	Disk *DiskConfig `mapstructure:"disk" required:"false"`
 	// Where the root filesystem is assembled. Defaults to `$TMPDIR`, else
 	// `/var/tmp`. Needs room for the whole tree and must allow device nodes
 	// and execution.
@@ -163,6 +205,10 @@ func (c *Config) Prepare(raws ...interface{}) ([]string, error) {
 	}
 	if c.SourceDateEpoch == nil {
 		warnings = append(warnings, "neither source_date_epoch nor SOURCE_DATE_EPOCH is set: the build time is used, so the tarball will not be byte-reproducible")
+	}
+
+	if c.Disk != nil {
+		c.Disk.prepare(c, add)
 	}
 
 	if c.TempDirectory == "" {
@@ -325,4 +371,113 @@ func (c *Config) epoch() time.Time {
 		return time.Time{}
 	}
 	return time.Unix(*c.SourceDateEpoch, 0).UTC()
+}
+
+// missingDiskTools names the host programs the disk output needs that are
+// not installed, with their Debian packages. It is checked when the build
+// starts, not in Prepare, so `packer validate` runs anywhere.
+func (d *DiskConfig) missingDiskTools() error {
+	var missing []string
+	tools := diskTools
+	if slices.Contains(d.Formats, "qcow2") {
+		tools = append(tools, [2]string{"qemu-img", "qemu-utils"})
+	}
+	pkgs := map[string]bool{}
+	var names []string
+	for _, t := range tools {
+		if _, err := exec.LookPath(t[0]); err != nil {
+			missing = append(missing, t[0])
+			if !pkgs[t[1]] {
+				pkgs[t[1]] = true
+				names = append(names, t[1])
+			}
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	return fmt.Errorf("the disk output needs %s, not installed on this machine: install them with `apt-get install %s`",
+		strings.Join(missing, ", "), strings.Join(names, " "))
+}
+
+// diskTools are the host programs the disk output runs, by Debian package.
+var diskTools = [][2]string{
+	{"sfdisk", "fdisk"}, {"mkfs.vfat", "dosfstools"}, {"mmd", "mtools"}, {"mcopy", "mtools"},
+	{"mke2fs", "e2fsprogs"}, {"debugfs", "e2fsprogs"}, {"e2fsck", "e2fsprogs"},
+}
+
+func (d *DiskConfig) prepare(c *Config, add func(string, ...any)) {
+	if len(d.Formats) == 0 {
+		d.Formats = []string{"raw"}
+	}
+	seen := map[string]bool{}
+	for i, f := range d.Formats {
+		switch {
+		case !slices.Contains(disk.Formats, f):
+			add("disk.formats[%d]: %q is not a disk format; accepted: %s", i, f, strings.Join(disk.Formats, ", "))
+		case seen[f]:
+			add("disk.formats[%d]: %q is listed twice", i, f)
+		}
+		seen[f] = true
+	}
+	if d.Name == "" {
+		d.Name = "disk"
+	}
+	if strings.ContainsAny(d.Name, "/\\\x00") || d.Name == "." || d.Name == ".." {
+		add("disk.name: %q must be a plain file name, without directories", d.Name)
+	}
+	for _, f := range d.Formats {
+		if disk.FileName(d.Name, f) == c.OutputName {
+			add("disk.name: %q gives %s, the name of the tarball (output_name); choose another", d.Name, c.OutputName)
+		}
+	}
+	if d.MinSize == "" {
+		d.MinSize = "2G"
+	}
+	n, err := parseSize(d.MinSize)
+	if err != nil {
+		add("disk.min_size: %q: %v; accepted: a number of MiB, or a number with M, MiB, G or GiB, at least 1G", d.MinSize, err)
+	} else if n < 1<<30 {
+		add("disk.min_size: %q is below 1G, too small for a bootable image", d.MinSize)
+	}
+	d.minSize = n
+	if d.KernelCmdline == "" {
+		d.KernelCmdline = "console=tty0 console=ttyS0,115200"
+	}
+	if strings.ContainsAny(d.KernelCmdline, "\"'\\$;{}`\n") {
+		add("disk.kernel_cmdline: %q contains characters GRUB would interpret (quotes, $, ;, braces, backslash, newline)", d.KernelCmdline)
+	}
+}
+
+// parseSize reads a size in MiB ("2048") or with a unit (M, MiB, G, GiB).
+func parseSize(s string) (int64, error) {
+	num := strings.TrimRight(s, "MGiB")
+	unit := s[len(num):]
+	n, err := strconv.ParseInt(strings.TrimSpace(num), 10, 64)
+	if err != nil || n <= 0 {
+		return 0, errors.New("not a positive whole number")
+	}
+	switch unit {
+	case "", "M", "MiB":
+		n <<= 20
+	case "G", "GiB":
+		n <<= 30
+	default:
+		return 0, fmt.Errorf("unknown unit %q", unit)
+	}
+	if n <= 0 || n > 1<<50 {
+		return 0, errors.New("out of range")
+	}
+	return n, nil
+}
+
+// diskSeed is disk.seed, else the build name and epoch, else random.
+func (c *Config) diskSeed() string {
+	switch {
+	case c.Disk.Seed != "":
+		return c.Disk.Seed
+	case c.SourceDateEpoch != nil:
+		return fmt.Sprintf("%s@%d", c.PackerBuildName, *c.SourceDateEpoch)
+	}
+	return disk.RandomSeed()
 }

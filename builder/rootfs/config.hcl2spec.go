@@ -60,6 +60,7 @@ type FlatConfig struct {
 	OutputName          *string              `mapstructure:"output_name" required:"false" cty:"output_name" hcl:"output_name"`
 	Compression         *string              `mapstructure:"compression" required:"false" cty:"compression" hcl:"compression"`
 	SourceDateEpoch     *int64               `mapstructure:"source_date_epoch" required:"false" cty:"source_date_epoch" hcl:"source_date_epoch"`
+	Disk                *FlatDiskConfig      `mapstructure:"disk" required:"false" cty:"disk" hcl:"disk"`
 	TempDirectory       *string              `mapstructure:"temp_directory" required:"false" cty:"temp_directory" hcl:"temp_directory"`
 }
 
@@ -90,7 +91,39 @@ func (*FlatConfig) HCL2Spec() map[string]hcldec.Spec {
 		"output_name":                &hcldec.AttrSpec{Name: "output_name", Type: cty.String, Required: false},
 		"compression":                &hcldec.AttrSpec{Name: "compression", Type: cty.String, Required: false},
 		"source_date_epoch":          &hcldec.AttrSpec{Name: "source_date_epoch", Type: cty.Number, Required: false},
+		"disk":                       &hcldec.BlockSpec{TypeName: "disk", Nested: hcldec.ObjectSpec((*FlatDiskConfig)(nil).HCL2Spec())},
 		"temp_directory":             &hcldec.AttrSpec{Name: "temp_directory", Type: cty.String, Required: false},
+	}
+	return s
+}
+
+// FlatDiskConfig is an auto-generated flat version of DiskConfig.
+// Where the contents of a field with a `mapstructure:,squash` tag are bubbled up.
+type FlatDiskConfig struct {
+	Formats       []string `mapstructure:"formats" required:"false" cty:"formats" hcl:"formats"`
+	Name          *string  `mapstructure:"name" required:"false" cty:"name" hcl:"name"`
+	MinSize       *string  `mapstructure:"min_size" required:"false" cty:"min_size" hcl:"min_size"`
+	Seed          *string  `mapstructure:"seed" required:"false" cty:"seed" hcl:"seed"`
+	KernelCmdline *string  `mapstructure:"kernel_cmdline" required:"false" cty:"kernel_cmdline" hcl:"kernel_cmdline"`
+}
+
+// FlatMapstructure returns a new FlatDiskConfig.
+// FlatDiskConfig is an auto-generated flat version of DiskConfig.
+// Where the contents a fields with a `mapstructure:,squash` tag are bubbled up.
+func (*DiskConfig) FlatMapstructure() interface{ HCL2Spec() map[string]hcldec.Spec } {
+	return new(FlatDiskConfig)
+}
+
+// HCL2Spec returns the hcl spec of a DiskConfig.
+// This spec is used by HCL to read the fields of DiskConfig.
+// The decoded values from this spec will then be applied to a FlatDiskConfig.
+func (*FlatDiskConfig) HCL2Spec() map[string]hcldec.Spec {
+	s := map[string]hcldec.Spec{
+		"formats":        &hcldec.AttrSpec{Name: "formats", Type: cty.List(cty.String), Required: false},
+		"name":           &hcldec.AttrSpec{Name: "name", Type: cty.String, Required: false},
+		"min_size":       &hcldec.AttrSpec{Name: "min_size", Type: cty.String, Required: false},
+		"seed":           &hcldec.AttrSpec{Name: "seed", Type: cty.String, Required: false},
+		"kernel_cmdline": &hcldec.AttrSpec{Name: "kernel_cmdline", Type: cty.String, Required: false},
 	}
 	return s
 }

@@ -39,12 +39,8 @@ func (s *stepExport) Run(ctx context.Context, state multistep.StateBag) multiste
 	root := state.Get("root").(string)
 	c := s.Config
 
-	mounts, err := chroot.MountsUnder(root)
-	if err != nil {
+	if err := refuseMounts(root, "export"); err != nil {
 		return halt(state, err)
-	}
-	if len(mounts) > 0 {
-		return halt(state, fmt.Errorf("refusing to export: still mounted in the root filesystem: %v", mounts))
 	}
 	if err := os.MkdirAll(c.OutputDirectory, 0o755); err != nil {
 		return halt(state, fmt.Errorf("create output_directory %s: %w", c.OutputDirectory, err))
@@ -63,6 +59,19 @@ func (s *stepExport) Run(ctx context.Context, state multistep.StateBag) multiste
 }
 
 func (s *stepExport) Cleanup(multistep.StateBag) {}
+
+// refuseMounts fails when anything is still mounted below root: what is
+// read from there would be the host's, not the image's.
+func refuseMounts(root, action string) error {
+	mounts, err := chroot.MountsUnder(root)
+	if err != nil {
+		return err
+	}
+	if len(mounts) > 0 {
+		return fmt.Errorf("refusing to %s: still mounted in the root filesystem: %v", action, mounts)
+	}
+	return nil
+}
 
 func writeTarball(ctx context.Context, root, final, compression string, epoch time.Time) (exportResult, error) {
 	partial := final + ".partial"

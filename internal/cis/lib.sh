@@ -386,10 +386,10 @@ h_fatal() {
 	exit 3
 }
 
-# h_finish hands the results file to the user who uploaded the script, so
-# they can download and remove it.
+# h_finish publishes the results to the user who uploaded the script, so
+# they can download and remove it (g_results_publish).
 h_finish() {
-	[ -n "${SUDO_UID:-}" ] && chown "$SUDO_UID:${SUDO_GID:-$SUDO_UID}" "$H_RESULTS" 2>/dev/null
+	g_results_publish
 	[ -n "${H_WORK:-}" ] && rm -rf "$H_WORK"
 }
 
@@ -485,12 +485,11 @@ h_packages() {
 }
 
 h_main() {
-	H_RESULTS=${1:?usage: sh script RESULTS_FILE}
 	PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 	LC_ALL=C
 	export PATH LC_ALL
-	umask 077
-	: >"$H_RESULTS" || exit 70
+	g_results_open "${1:?usage: sh script RESULTS_FILE}" || exit 70
+	H_RESULTS=$G_RESULTS_PART
 	umask 022
 	H_WORK=$(mktemp -d) || h_fatal "cannot create a work directory"
 	trap 'h_finish' EXIT

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/imagesmith/packer-plugin-hardening/internal/guestsh"
 )
 
 //go:embed lib.sh
@@ -76,6 +78,7 @@ func Script(cat *Catalogue, plan *Plan) []byte {
 		w("\tesac\n")
 	}
 	w("}\n\n")
+	b.WriteString(guestsh.Lib)
 	b.WriteString(libSh)
 	for _, s := range cat.Sections {
 		if s.Lib != "" {

@@ -53,12 +53,16 @@ const LoginTimeout = 2 * time.Minute
 
 // StartSSHD prepares root (an unpacked rootfs with openssh-server and sudo)
 // and starts its own /usr/sbin/sshd chrooted on a free port of 127.0.0.1.
-// Cleanup stops sshd, kills what still runs in root and unmounts it.
+// It runs under BootedGuestSysctls. Cleanup stops sshd, kills what still
+// runs in root, unmounts it and restores the host's sysctls.
 func StartSSHD(t testing.TB, root string) *SSHD {
 	t.Helper()
 	if _, err := os.Stat(filepath.Join(root, "usr/sbin/sshd")); err != nil {
 		t.Fatalf("no sshd in %s: %v", root, err)
 	}
+	// The chroot stands in for a booted guest: give it a booted guest's
+	// kernel settings, which it shares with the host.
+	SetSysctls(t, BootedGuestSysctls)
 	s := &SSHD{Host: "127.0.0.1", Users: map[string]*User{}, root: root}
 	if err := chroot.Mount(root); err != nil {
 		t.Fatalf("mount pseudo filesystems in %s: %v", root, err)

@@ -40,10 +40,13 @@ type Ref struct {
 	Provider Provider
 	// Location is the AWS region, the GCE project, or "local".
 	Location string
-	// ImageID is the AMI ID, the GCE image name, or the tarball's file name.
+	// ImageID is the AMI ID, the GCE image name, or the file name of the
+	// tarball or disk image.
 	ImageID string
-	// Path is the local tarball (rootfs only).
+	// Path is the local tarball or disk file (rootfs only).
 	Path string
+	// SHA256 is the digest the builder reported for Path (rootfs only).
+	SHA256 string
 	// SourceImageID is what the builder reports as its source image, if any.
 	SourceImageID string
 }
@@ -164,13 +167,57 @@ func gceRefs(a Artifact, opts Options) ([]Ref, error) {
 	return []Ref{{Provider: GCE, Location: project, ImageID: name, SourceImageID: source}}, nil
 }
 
-// rootfsRefs returns the tarball of a hardening-rootfs artifact.
+// rootfsRefs returns the tarball and disk files of a hardening-rootfs
+// artifact, each with the digest the builder reported in its metadata.
 func rootfsRefs(a Artifact) ([]Ref, error) {
 	files := a.Files()
-	if len(files) != 1 || files[0] == "" {
-		return nil, fmt.Errorf("hardening-rootfs artifact has %d files, want exactly the tarball", len(files))
+	if len(files) == 0 {
+		return nil, fmt.Errorf("hardening-rootfs artifact has no files")
 	}
-	return []Ref{{Provider: Rootfs, Location: "local", ImageID: filepath.Base(files[0]), Path: files[0]}}, nil
+	meta := stringMap(a.State("metadata"))
+	reported := map[string]string{}
+	if meta["tarball"] != "" {
+		reported[meta["tarball"]] = meta["sha256"]
+	}
+	for k, path := range meta {
+		if format, ok := strings.CutPrefix(k, "disk_"); ok && !strings.Contains(format, "_") && format != "size" {
+			reported[path] = meta[k+"_sha256"]
+		}
+	}
+	// An artifact from before the disk output carries its tarball's digest
+	// in its ID only.
+	if len(files) == 1 && reported[files[0]] == "" {
+		reported[files[0]], _ = strings.CutPrefix(a.Id(), "sha256:")
+	}
+	var refs []Ref
+	seen := map[string]bool{}
+	for _, f := range files {
+		name := filepath.Base(f)
+		switch {
+		case f == "" || name == "." || name == "/":
+			return nil, fmt.Errorf("hardening-rootfs artifact lists an empty file name")
+		case seen[name]:
+			return nil, fmt.Errorf("hardening-rootfs artifact lists %s twice", name)
+		case !validSHA256(reported[f]):
+			return nil, fmt.Errorf("hardening-rootfs artifact does not report the sha256 of %s", f)
+		}
+		seen[name] = true
+		refs = append(refs, Ref{Provider: Rootfs, Location: "local", ImageID: name, Path: f, SHA256: reported[f]})
+	}
+	sort.SliceStable(refs, func(i, j int) bool { return refs[i].ImageID < refs[j].ImageID })
+	return refs, nil
+}
+
+func validSHA256(s string) bool {
+	if len(s) != 64 {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 // registryImage is the shape of the SDK's registry image after msgpack.

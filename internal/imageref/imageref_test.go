@@ -37,6 +37,12 @@ func (a fakeArtifact) Id() string                    { return a.id }
 func (a fakeArtifact) Files() []string               { return a.files }
 func (a fakeArtifact) State(name string) interface{} { return a.state[name] }
 
+var (
+	sumA = strings.Repeat("a", 64)
+	sumB = strings.Repeat("b", 64)
+	sumC = strings.Repeat("c", 64)
+)
+
 func TestFromArtifact(t *testing.T) {
 	amis := []*registryimage.Image{
 		{ImageID: "ami-0bbb", ProviderName: "aws", ProviderRegion: "us-west-2", SourceImageID: "ami-src"},
@@ -93,9 +99,36 @@ func TestFromArtifact(t *testing.T) {
 			wantErr: "set gce_project",
 		},
 		{
-			name: "hardening-rootfs",
-			a:    fakeArtifact{builder: "imagesmith.hardening-rootfs", id: "sha256:ab", files: []string{"/out/debian.tar"}},
-			want: []Ref{{Provider: Rootfs, Location: "local", ImageID: "debian.tar", Path: "/out/debian.tar"}},
+			name: "hardening-rootfs tarball",
+			a:    fakeArtifact{builder: "imagesmith.hardening-rootfs", id: "sha256:" + sumA, files: []string{"/out/debian.tar"}},
+			want: []Ref{{Provider: Rootfs, Location: "local", ImageID: "debian.tar", Path: "/out/debian.tar", SHA256: sumA}},
+		},
+		{
+			name: "hardening-rootfs tarball and disks",
+			a: fakeArtifact{builder: "imagesmith.hardening-rootfs", id: "sha256:" + sumA,
+				files: []string{"/out/disk.raw", "/out/disk.tar.gz", "/out/debian.tar"},
+				state: map[string]interface{}{"metadata": map[string]string{
+					"tarball": "/out/debian.tar", "sha256": sumA, "disk_size": "2147483648",
+					"disk_raw": "/out/disk.raw", "disk_raw_sha256": sumB, "disk_raw_size": "2147483648",
+					"disk_gce": "/out/disk.tar.gz", "disk_gce_sha256": sumC,
+				}}},
+			want: []Ref{
+				{Provider: Rootfs, Location: "local", ImageID: "debian.tar", Path: "/out/debian.tar", SHA256: sumA},
+				{Provider: Rootfs, Location: "local", ImageID: "disk.raw", Path: "/out/disk.raw", SHA256: sumB},
+				{Provider: Rootfs, Location: "local", ImageID: "disk.tar.gz", Path: "/out/disk.tar.gz", SHA256: sumC},
+			},
+		},
+		{
+			name: "hardening-rootfs disk without a reported digest",
+			a: fakeArtifact{builder: "imagesmith.hardening-rootfs", id: "sha256:" + sumA,
+				files: []string{"/out/disk.raw", "/out/debian.tar"},
+				state: map[string]interface{}{"metadata": map[string]string{"tarball": "/out/debian.tar", "sha256": sumA}}},
+			wantErr: "does not report the sha256 of /out/disk.raw",
+		},
+		{
+			name:    "hardening-rootfs with a malformed digest",
+			a:       fakeArtifact{builder: "imagesmith.hardening-rootfs", id: "sha256:ab", files: []string{"/out/debian.tar"}},
+			wantErr: "does not report the sha256 of /out/debian.tar",
 		},
 		{
 			name:    "other builder",

@@ -9,6 +9,8 @@ import (
 	_ "embed"
 	"fmt"
 	"strings"
+
+	"github.com/imagesmith/packer-plugin-hardening/internal/guestsh"
 )
 
 //go:embed seal.sh
@@ -65,6 +67,7 @@ func Script(opts Options) ([]byte, error) {
 	set("H_JOBS", fmt.Sprint(opts.Jobs))
 	set("H_LISTING", opts.ListingFormat)
 	set("H_RPM_QF", opts.RPMQueryFormat)
+	b.WriteString(guestsh.Lib)
 	b.WriteString(body)
 	return []byte(b.String()), nil
 }

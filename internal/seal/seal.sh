@@ -8,14 +8,14 @@
 set -u
 umask 077
 export LC_ALL=C
-H_OUT=$1
 H_SELF=$0
-H_WORK=$H_OUT.d
+H_WORK=$1.d
 rm -rf "$H_WORK" && mkdir -m 700 "$H_WORK" || { echo "hardening-finalize: cannot create $H_WORK" >&2; exit 3; }
-: > "$H_OUT" || exit 3
-# Through sudo, the results belong to the build user, who downloads them.
-[ -n "${SUDO_UID:-}" ] && chown "$SUDO_UID:${SUDO_GID:-$SUDO_UID}" "$H_OUT" 2>/dev/null
-trap 'rm -rf "$H_WORK"' EXIT
+g_results_open "$1" || exit 3
+H_OUT=$G_RESULTS_PART
+# The results reach the build user, who downloads them, when the script ends
+# on any path: a cut-off run is told by its missing end marker.
+trap 'rm -rf "$H_WORK"; g_results_publish' EXIT
 trap 'exit 143' HUP INT TERM
 : > "$H_WORK/events"
 

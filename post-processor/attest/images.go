@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	packersdk "github.com/hashicorp/packer-plugin-sdk/packer"
 
@@ -80,7 +79,7 @@ func resolve(ctx context.Context, cl *clouds, refs []imageref.Ref, ev *buildEvid
 			}
 			images = append(images, im)
 		case imageref.Rootfs:
-			im, err := tarballImage(r, in.Id())
+			im, err := tarballImage(r)
 			if err != nil {
 				return nil, err
 			}
@@ -157,22 +156,22 @@ func describe(r imageref.Ref, d *descriptor.Descriptor, source string, existing 
 	}, nil
 }
 
-// tarballImage hashes the tarball and checks it is the one the builder
-// reported, so the subject is exactly what was built.
-func tarballImage(r imageref.Ref, artifactID string) (*image, error) {
+// tarballImage hashes a tarball or disk file and checks it is the one the
+// builder reported, so the subject is exactly what was built.
+func tarballImage(r imageref.Ref) (*image, error) {
 	f, err := os.Open(r.Path)
 	if err != nil {
-		return nil, fmt.Errorf("open rootfs tarball: %w", err)
+		return nil, fmt.Errorf("open %s: %w", r.ImageID, err)
 	}
 	defer f.Close()
 	h := sha256.New()
 	n, err := io.Copy(h, f)
 	if err != nil {
-		return nil, fmt.Errorf("hash rootfs tarball %s: %w", r.Path, err)
+		return nil, fmt.Errorf("hash %s: %w", r.Path, err)
 	}
 	sum := hex.EncodeToString(h.Sum(nil))
-	if want, ok := strings.CutPrefix(artifactID, "sha256:"); ok && want != sum {
-		return nil, fmt.Errorf("rootfs tarball %s has sha256 %s, but the builder reported %s: it changed after the build", r.Path, sum, want)
+	if sum != r.SHA256 {
+		return nil, fmt.Errorf("%s has sha256 %s, but the builder reported %s: it changed after the build", r.Path, sum, r.SHA256)
 	}
 	return &image{ref: r, subjectPath: r.Path, subjectSize: n, subject: attest.Subject{Name: r.ImageID, Digest: map[string]string{"sha256": sum}}}, nil
 }
