@@ -3,6 +3,7 @@ package vm
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -12,14 +13,24 @@ import (
 )
 
 // bootDisk is the disk the boot tests boot: HARDENING_VM_DISK when set (a
-// disk built earlier, e.g. by make demo), otherwise one built for the test.
+// disk built earlier, e.g. example/output/disk.qcow2 by make demo),
+// otherwise testdata/bootable.pkr.hcl built by hardening-rootfs now.
 func bootDisk(t *testing.T) string {
 	t.Helper()
 	if d := os.Getenv("HARDENING_VM_DISK"); d != "" {
 		return d
 	}
-	t.Skip("no bootable disk: set HARDENING_VM_DISK")
-	return ""
+	tpl, err := os.ReadFile("testdata/bootable.pkr.hcl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	start := time.Now()
+	if log, err := e2e.Build(t, string(tpl), map[string]string{"output_directory": out}); err != nil {
+		t.Fatalf("build the bootable disk: %v\n%s", err, log)
+	}
+	t.Logf("built a bootable disk in %s", time.Since(start).Round(time.Second))
+	return filepath.Join(out, "disk.qcow2")
 }
 
 // failedUnitsExplained are units that may fail in a booted test VM, with
