@@ -1,6 +1,8 @@
 package vm
 
 import (
+	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -73,5 +75,23 @@ func TestAccelChoice(t *testing.T) {
 		if err != nil || got != tc.want {
 			t.Errorf("chooseAccel(%q, %q) = %q, %v; want %q", tc.option, tc.env, got, err, tc.want)
 		}
+	}
+}
+
+func TestRequirementsNameWhatIsMissing(t *testing.T) {
+	old := OVMFCode
+	OVMFCode = filepath.Join(t.TempDir(), "OVMF_CODE_4M.fd")
+	defer func() { OVMFCode = old }()
+	err := Requirements()
+	if err == nil || !errors.Is(err, ErrMissingTool) {
+		t.Fatalf("Requirements() = %v, want ErrMissingTool", err)
+	}
+	for _, want := range []string{OVMFCode + " (package ovmf)", "apt-get install qemu-system-x86 qemu-utils ovmf genisoimage"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not say %q", err, want)
+		}
+	}
+	if _, err := Boot(context.Background(), Options{Disk: OVMFVars, Format: "raw"}); !errors.Is(err, ErrMissingTool) {
+		t.Errorf("Boot without firmware: %v, want ErrMissingTool", err)
 	}
 }
