@@ -1,14 +1,10 @@
 package cis
 
 import (
-	_ "embed"
 	"fmt"
 	"sort"
 	"strings"
 )
-
-//go:embed lib.sh
-var libSh string
 
 // ScriptVersion changes whenever the script's output format changes.
 const ScriptVersion = 1
@@ -38,8 +34,8 @@ func Script(cat *Catalogue, plan *Plan) []byte {
 	}
 	w("H_WAIT_CLOUD_INIT=%d\n", wait)
 	var supported []string
-	for _, bm := range Benchmarks {
-		supported = append(supported, bm.Info().Distro)
+	for _, bm := range cat.Benchmarks {
+		supported = append(supported, bm.Distro)
 	}
 	w("H_SUPPORTED=%s\n\n", sq(strings.Join(supported, ", ")))
 
@@ -76,7 +72,7 @@ func Script(cat *Catalogue, plan *Plan) []byte {
 		w("\tesac\n")
 	}
 	w("}\n\n")
-	b.WriteString(libSh)
+	b.WriteString(cat.Lib)
 	for _, s := range cat.Sections {
 		if s.Lib != "" {
 			w("\n# ---- helpers: %s\n%s\n", s.Name, strings.TrimSpace(s.Lib))
@@ -87,8 +83,8 @@ func Script(cat *Catalogue, plan *Plan) []byte {
 	// benchmark of the plan selected.
 	w("\n# ---- controls\n")
 	seen := map[string]bool{}
-	for _, bm := range Benchmarks {
-		for _, p := range plan.Controls[bm] {
+	for _, bi := range cat.Benchmarks {
+		for _, p := range plan.Controls[bi.ID] {
 			c := p.Control
 			if seen[c.Rule] || !c.Automated() {
 				continue
@@ -113,9 +109,9 @@ func Script(cat *Catalogue, plan *Plan) []byte {
 
 	// Per benchmark, the controls to run in section order; flag r allows
 	// remediation (not waived, not audit-only).
-	for _, bm := range Benchmarks {
-		w("\nh_list_%s() {\n\tcat <<'EOF'\n", bm)
-		for _, p := range plan.Controls[bm] {
+	for _, bi := range cat.Benchmarks {
+		w("\nh_list_%s() {\n\tcat <<'EOF'\n", bi.ID)
+		for _, p := range plan.Controls[bi.ID] {
 			if !p.Control.Automated() {
 				continue
 			}

@@ -1,0 +1,1 @@
+s1_kmod_check overlay $S1_CONTAINER_PKGS

@@ -1,0 +1,1 @@
+s1_kmod_fix overlay $S1_CONTAINER_PKGS

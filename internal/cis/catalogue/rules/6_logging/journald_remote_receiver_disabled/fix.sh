@@ -1,0 +1,1 @@
+systemctl mask systemd-journal-remote.socket systemd-journal-remote.service

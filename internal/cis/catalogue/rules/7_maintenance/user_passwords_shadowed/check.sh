@@ -1,0 +1,1 @@
+maint_names 'accounts whose /etc/passwd password field is not x' awk -F: '$2 != "x" { print $1 }' /etc/passwd
