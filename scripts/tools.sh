@@ -39,6 +39,8 @@ command -v debootstrap >/dev/null || need_apt+=(debootstrap)
 command -v unzip >/dev/null || need_apt+=(unzip)
 # Headless Chromium renders the verify command's HTML report in the tests.
 command -v chromium >/dev/null || need_apt+=(chromium)
+# The CIS catalogue's shell is linted by a Go test (internal/cis TestShellcheck).
+command -v shellcheck >/dev/null || need_apt+=(shellcheck)
 if [ ${#need_apt[@]} -gt 0 ]; then
 	if [ "$(id -u)" != 0 ]; then
 		log "missing ${need_apt[*]}: run as root or install them with apt-get"

@@ -39,6 +39,9 @@ type Section struct {
 	Controls []Control
 }
 
+// sourceFile is a shell file of the catalogue.
+type sourceFile struct{ name, text string }
+
 // Template renders the check, fix and packages of a common shape of rule
 // from the rule's variables.
 type Template struct {
@@ -63,9 +66,13 @@ type Catalogue struct {
 	Sections   []*Section
 	Benchmarks []BenchmarkInfo
 	Templates  map[string]*Template
-	// Lib is the runtime library and the platform layers, in script order.
-	Lib    string
-	byRule map[string]*Control
+	// libFiles are the runtime library and the platform layers, in script
+	// order.
+	libFiles []sourceFile
+	// platforms are the platform layers by family (lib/platform/<name>.sh)
+	// of the benchmarks.
+	platforms map[string]sourceFile
+	byRule    map[string]*Control
 }
 
 var (
@@ -221,16 +228,16 @@ func readOptional(fsys fs.FS, name string) (string, error) {
 // LoadFS loads a catalogue laid out as catalogue/README.md describes and
 // reports every inconsistency at once.
 func LoadFS(fsys fs.FS) (*Catalogue, error) {
-	cat := &Catalogue{Templates: map[string]*Template{}}
+	cat := &Catalogue{Templates: map[string]*Template{}, platforms: map[string]sourceFile{}}
 	var errs []string
 	add := func(format string, a ...any) { errs = append(errs, fmt.Sprintf(format, a...)) }
 
-	for _, f := range []string{"lib/runtime.sh"} {
+	for _, f := range []string{"lib/runtime.sh", "lib/systemd.sh"} {
 		s, err := fs.ReadFile(fsys, f)
 		if err != nil {
 			return nil, fmt.Errorf("read the script library: %w", err)
 		}
-		cat.Lib += string(s)
+		cat.libFiles = append(cat.libFiles, sourceFile{f, string(s)})
 	}
 
 	tfiles, _ := fs.Glob(fsys, "templates/*.yml")
@@ -278,6 +285,15 @@ func LoadFS(fsys fs.FS) (*Catalogue, error) {
 		}
 		if f != "benchmarks/"+bf.ID+".yml" {
 			add("%s: id %q: the file must be named benchmarks/<id>.yml", f, bf.ID)
+		}
+		if _, ok := cat.platforms[bf.Platform]; !ok {
+			pf := "lib/platform/" + bf.Platform + ".sh"
+			text, err := fs.ReadFile(fsys, pf)
+			if err != nil {
+				add("%s: platform: %q has no platform layer %s: %v", f, bf.Platform, pf, err)
+			} else {
+				cat.platforms[bf.Platform] = sourceFile{pf, string(text)}
+			}
 		}
 		b := Benchmark(bf.ID)
 		cat.Benchmarks = append(cat.Benchmarks, BenchmarkInfo{b, bf.Title, bf.Version, bf.OSID, bf.VersionID, bf.Distro, bf.Platform})
@@ -543,6 +559,16 @@ func build(cat *Catalogue, refs map[string]map[Benchmark]Ref) (*Catalogue, error
 func (cat *Catalogue) Control(rule string) (*Control, bool) {
 	c, ok := cat.byRule[rule]
 	return c, ok
+}
+
+// platformNames returns the platform families the benchmarks use, sorted.
+func (cat *Catalogue) platformNames() []string {
+	names := make([]string, 0, len(cat.platforms))
+	for n := range cat.platforms {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
 }
 
 // Benchmark returns what the catalogue knows about b.

@@ -87,19 +87,21 @@ func levels(r Ref) string {
 // catalogue's files is reported with the file and the field.
 func TestLoadRejectsBadCatalogues(t *testing.T) {
 	base := func() fstest.MapFS {
-		lib, err := fs.ReadFile(Files(), "lib/runtime.sh")
+		m, err := libFS()
 		if err != nil {
 			t.Fatal(err)
 		}
-		return fstest.MapFS{
-			"lib/runtime.sh":           {Data: lib},
+		for p, f := range (fstest.MapFS{
 			"templates/kmod.yml":       {Data: []byte("doc: a module\nvars:\n  module: {doc: name, pattern: '^[a-z]+$'}\ncheck: kmod_disabled {{.module}}\nfix: kmod_disable {{.module}}\n")},
 			"rules/1_s/section.yml":    {Data: []byte("name: s\n")},
 			"rules/1_s/r_one/rule.yml": {Data: []byte("title: one\ntemplate: {name: kmod, vars: {module: cramfs}}\n")},
 			"rules/1_s/r_two/rule.yml": {Data: []byte("title: two\n")},
 			"rules/1_s/r_two/check.sh": {Data: []byte("return 0\n")},
 			"benchmarks/b12.yml":       {Data: []byte("id: b12\ntitle: B\nversion: '1.0'\nos_id: b\nversion_id: '12'\ndistro: B 12\nplatform: debian\ncontrols:\n  - {id: '1.1', rule: r_one, server: 1}\n  - {id: '1.2', rule: r_two, workstation: 2}\n")},
+		}) {
+			m[p] = f
 		}
+		return m
 	}
 	cat, err := LoadFS(base())
 	if err != nil {
@@ -137,6 +139,9 @@ func TestLoadRejectsBadCatalogues(t *testing.T) {
 		{"id claimed twice", func(m fstest.MapFS) {
 			m["benchmarks/b12.yml"].Data = []byte(strings.Replace(string(m["benchmarks/b12.yml"].Data), "'1.2'", "'1.1'", 1))
 		}, "b12 1.1 claimed by both"},
+		{"unknown platform", func(m fstest.MapFS) {
+			m["benchmarks/b12.yml"].Data = []byte(strings.Replace(string(m["benchmarks/b12.yml"].Data), "platform: debian", "platform: rhel", 1))
+		}, `platform: "rhel" has no platform layer lib/platform/rhel.sh`},
 		{"benchmark file name", func(m fstest.MapFS) {
 			m["benchmarks/b13.yml"] = m["benchmarks/b12.yml"]
 			delete(m, "benchmarks/b12.yml")

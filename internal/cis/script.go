@@ -16,9 +16,29 @@ func sq(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 // detect the distribution, audit every control, install and purge packages in
 // one batch, remediate, audit again, and write one JSON line per control to
 // the file named by its first argument. Its stdout is progress for humans.
-func Script(cat *Catalogue, plan *Plan) []byte {
+func Script(cat *Catalogue, plan *Plan) []byte { return script(cat, plan, nil) }
+
+// span says that lines From..To of a generated script are lines 1.. of
+// the catalogue file File (indented), so lint findings name the source.
+type span struct {
+	From, To int
+	File     string
+}
+
+// script generates the script and, when spans is not nil, records where
+// each catalogue file's lines went.
+func script(cat *Catalogue, plan *Plan, spans *[]span) []byte {
 	var b strings.Builder
 	w := func(format string, a ...any) { fmt.Fprintf(&b, format, a...) }
+	// from and to bracket a catalogue file's lines as they are written.
+	line := func() int { return strings.Count(b.String(), "\n") }
+	var start int
+	from := func() { start = line() + 1 }
+	to := func(file string) {
+		if spans != nil {
+			*spans = append(*spans, span{start, line(), file})
+		}
+	}
 	mode := "remediate"
 	if plan.AuditOnly {
 		mode = "audit"
@@ -72,10 +92,38 @@ func Script(cat *Catalogue, plan *Plan) []byte {
 		w("\tesac\n")
 	}
 	w("}\n\n")
-	b.WriteString(cat.Lib)
+	for _, f := range cat.libFiles {
+		from()
+		b.WriteString(f.text)
+		to(f.name)
+	}
+	// Which benchmark and platform the guest's os-release selects.
+	w("\n# ---- benchmarks (benchmarks/*.yml)\nh_bench_for() {\n\tcase $1 in\n")
+	for _, bi := range cat.Benchmarks {
+		w("\t%s) H_BENCH=%s H_PLATFORM=%s ;;\n", sq(bi.OSID+":"+bi.VersionID), bi.ID, bi.Platform)
+	}
+	w("\t*) return 1 ;;\n\tesac\n}\n")
+	// The platform layers; h_platform (called by h_detect_os) defines the
+	// guest's.
+	w("\nh_platform() {\n\tcase $H_PLATFORM in\n")
+	for _, name := range cat.platformNames() {
+		w("\t%s) h_platform_%s ;;\n", name, name)
+	}
+	w("\tesac\n}\n")
+	for _, name := range cat.platformNames() {
+		f := cat.platforms[name]
+		w("\n# ---- platform %s (%s)\nh_platform_%s() {\n", name, f.name, name)
+		from()
+		w("%s\n", indent(f.text))
+		to(f.name)
+		w("}\n")
+	}
 	for _, s := range cat.Sections {
 		if s.Lib != "" {
-			w("\n# ---- helpers: %s\n%s\n", s.Name, strings.TrimSpace(s.Lib))
+			w("\n# ---- helpers: %s\n", s.Name)
+			from()
+			w("%s\n", strings.TrimSpace(s.Lib))
+			to(s.Dir + "/lib.sh")
 		}
 	}
 
@@ -92,17 +140,28 @@ func Script(cat *Catalogue, plan *Plan) []byte {
 			seen[c.Rule] = true
 			w("\n# %s: %s\nchk_%s() {\n", c.Rule, c.Title, c.Rule)
 			if c.When != "" {
-				w("\t%s || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }\n", strings.TrimSpace(c.When))
+				w("\t{ %s; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }\n", strings.TrimSpace(c.When))
 			}
-			w("%s\n}\n", indent(c.Check))
+			from()
+			w("%s\n", indent(c.Check))
+			to(c.source("check"))
+			w("}\n")
 			if c.Fix != "" {
-				w("fix_%s() {\n%s\n}\n", c.Rule, indent(c.Fix))
+				w("fix_%s() {\n", c.Rule)
+				from()
+				w("%s\n", indent(c.Fix))
+				to(c.source("fix"))
+				w("}\n")
 			}
-			if c.Install != "" {
-				w("I_%s=%s\n", c.Rule, sq(c.Install))
-			}
-			if c.Remove != "" {
-				w("R_%s=%s\n", c.Rule, sq(c.Remove))
+			// The packages: shell words, expanded when h_packages runs.
+			for _, pk := range []struct{ fn, field, words string }{{"inst", "install", c.Install}, {"rm", "remove", c.Remove}} {
+				if pk.words != "" {
+					w("%s_%s() {\n", pk.fn, c.Rule)
+					from()
+					w("\t%s\n", packageCommand(pk.words))
+					to(c.source("packages." + pk.field))
+					w("}\n")
+				}
 			}
 		}
 	}
@@ -125,6 +184,24 @@ func Script(cat *Catalogue, plan *Plan) []byte {
 	}
 	w("\nh_main \"$@\"\n")
 	return []byte(b.String())
+}
+
+// source names the file a body of c comes from: its .sh file, or its
+// template.
+func (c *Control) source(body string) string {
+	if c.Template != "" || strings.HasPrefix(body, "packages.") {
+		return fmt.Sprintf("%s/rule.yml (template %s, %s)", c.Dir, c.Template, body)
+	}
+	return c.Dir + "/" + body + ".sh"
+}
+
+// packageCommand is the shell command that prints a packages field's words:
+// the command itself for "$(command)", else printf of the words.
+func packageCommand(words string) string {
+	if strings.HasPrefix(words, "$(") && strings.HasSuffix(words, ")") && strings.Count(words, "$(") == 1 {
+		return words[2 : len(words)-1]
+	}
+	return "printf '%s ' " + words
 }
 
 // indent puts a tab before every line of a shell body.

@@ -46,18 +46,15 @@ func testCatalogue() (*Catalogue, error) {
 		{rule: "t_level2", title: "level 2 only", levels: "s2w2", check: `[ -f "$T/l2" ]`, fix: `touch "$T/l2"`},
 		{rule: "t_tabs", title: "evidence with control characters", levels: "s1w1", check: `printf 'a\tb\001c\r\nline2\n'; return 0`},
 	}
-	lib, err := fs.ReadFile(Files(), "lib/runtime.sh")
+	fsys, err := libFS()
 	if err != nil {
 		return nil, err
 	}
-	fsys := fstest.MapFS{
-		"lib/runtime.sh": {Data: lib},
-		"rules/1_test/section.yml": {Data: []byte(`name: test
+	fsys["rules/1_test/section.yml"] = &fstest.MapFile{Data: []byte(`name: test
 params:
   - {name: t_value, type: int, default: "5", cloud: {aws: "7"}, doc: a value}
   - {name: t_alt, type: enum, enum: [a, b], default: a, doc: an alternative}
-`)},
-	}
+`)}
 	var mapping strings.Builder
 	for i, r := range rules {
 		dir := "rules/1_test/" + r.rule + "/"
@@ -85,6 +82,20 @@ params:
 			b.id, b.id, b.osID, b.versionID, b.distro, mapping.String()))}
 	}
 	return LoadFS(fsys)
+}
+
+// libFS copies the real catalogue's script library (lib/) into a MapFS.
+func libFS() (fstest.MapFS, error) {
+	m := fstest.MapFS{}
+	err := fs.WalkDir(Files(), "lib", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(Files(), p)
+		m[p] = &fstest.MapFile{Data: b}
+		return err
+	})
+	return m, err
 }
 
 func testPlan(t *testing.T, opts Options) (*Catalogue, *Plan) {

@@ -1,4 +1,4 @@
-# ---- runtime library (internal/cis/lib.sh) ---------------------------------
+# ---- runtime library (internal/cis/catalogue/lib/runtime.sh) ---------------
 # Helpers the control bodies are written with. Checks print what they
 # observed and return 0 pass, 1 fail, 2 not-applicable, 3 manual. Fixes change
 # the image's persistent configuration only: no sysctl -w, no modprobe -r, no
@@ -6,16 +6,19 @@
 #
 # Variables a control may read: H_BENCH (debian12, ubuntu2204, ubuntu2404),
 # H_CHROOT (1 inside a chroot), H_CLOUD (aws, gcp, none), P_<parameter>.
+# Packages and services go through the platform layer (plat_*, in
+# lib/platform/<family>.sh and lib/systemd.sh): no rule calls dpkg, apt-get
+# or systemctl itself.
 
 h_say() { printf '%s\n' "$*"; }
 h_has() { command -v "$1" >/dev/null 2>&1; }
 
 # pkg_installed PKG: pass when the package is installed.
 pkg_installed() {
-	_v=$(dpkg-query -W -f='${db:Status-Status} ${Version}' "$1" 2>/dev/null)
-	case $_v in
-	"installed "*) h_say "$1 is installed (${_v#installed })"; return 0 ;;
-	esac
+	if _v=$(plat_pkg_version "$1"); then
+		h_say "$1 is installed ($_v)"
+		return 0
+	fi
 	h_say "$1 is not installed"
 	return 1
 }
@@ -34,13 +37,11 @@ pkg_absent() {
 }
 
 # unit_exists UNIT: the unit file is known to systemd.
-unit_exists() {
-	[ -n "$(systemctl list-unit-files --no-legend "$1" 2>/dev/null)" ]
-}
+unit_exists() { plat_svc_exists "$1"; }
 
 # svc_enabled UNIT: pass when the unit is enabled (or static).
 svc_enabled() {
-	_s=$(systemctl is-enabled "$1" 2>/dev/null)
+	_s=$(plat_svc_state "$1")
 	h_say "$1: ${_s:-not installed}"
 	case $_s in enabled | enabled-runtime | static | alias | indirect) return 0 ;; esac
 	return 1
@@ -50,7 +51,7 @@ svc_enabled() {
 svc_not_enabled() {
 	_rc=0
 	for _u in "$@"; do
-		_s=$(systemctl is-enabled "$_u" 2>/dev/null)
+		_s=$(plat_svc_state "$_u")
 		h_say "$_u: ${_s:-not installed}"
 		case $_s in enabled | enabled-runtime | static | alias | indirect | generated) _rc=1 ;; esac
 	done
@@ -59,15 +60,15 @@ svc_not_enabled() {
 
 # svc_enable UNIT: enable for the next boot; never start it now.
 svc_enable() {
-	systemctl unmask "$1" >/dev/null 2>&1 || true
-	systemctl enable "$1" && h_say "enabled $1"
+	plat_svc_unmask "$1" >/dev/null 2>&1 || true
+	plat_svc_enable "$1" && h_say "enabled $1"
 }
 
 # svc_mask UNIT...: mask for the next boot; never stop it now.
 svc_mask() {
 	for _u in "$@"; do
 		unit_exists "$_u" || continue
-		systemctl mask "$_u" && h_say "masked $_u"
+		plat_svc_mask "$_u" && h_say "masked $_u"
 	done
 }
 
@@ -86,7 +87,11 @@ sysctl_value() {
 		done
 	done
 	_sorted=$(for _f in $_files; do printf '%s %s\n' "${_f##*/}" "$_f"; done | sort | cut -d' ' -f2)
-	[ -f /etc/sysctl.conf ] && ! [ /etc/sysctl.d/99-sysctl.conf -ef /etc/sysctl.conf ] && _sorted="$_sorted /etc/sysctl.conf"
+	# /etc/sysctl.conf counts unless 99-sysctl.conf is the same file (Debian's
+	# symlink), which the loop above already took.
+	if [ -f /etc/sysctl.conf ] && [ "$(stat -Lc %d:%i /etc/sysctl.conf)" != "$(stat -Lc %d:%i /etc/sysctl.d/99-sysctl.conf 2>/dev/null)" ]; then
+		_sorted="$_sorted /etc/sysctl.conf"
+	fi
 	# shellcheck disable=SC2086
 	[ -n "$_sorted" ] && awk -v k="$_key" '
 		/^[ \t]*[#;]/ { next }
@@ -131,7 +136,7 @@ sysctl_set() {
 kmod_disabled() {
 	_m=$(printf '%s' "$1" | tr - _)
 	_conf=$(cat /etc/modprobe.d/*.conf /run/modprobe.d/*.conf /usr/lib/modprobe.d/*.conf /lib/modprobe.d/*.conf 2>/dev/null | tr - _)
-	_inst=$(printf '%s\n' "$_conf" | grep -E "^[[:space:]]*install[[:space:]]+$_m[[:space:]]+(/usr)?/bin/(false|true)")
+	_inst=$(printf '%s\n' "$_conf" | grep -E "^[[:space:]]*install[[:space:]]+${_m}[[:space:]]+(/usr)?/bin/(false|true)")
 	_bl=$(printf '%s\n' "$_conf" | grep -E "^[[:space:]]*blacklist[[:space:]]+$_m([[:space:]]|\$)")
 	h_say "$1: install rule: ${_inst:-none}; blacklist: ${_bl:-none}"
 	[ -n "$_inst" ] && [ -n "$_bl" ]
@@ -270,7 +275,7 @@ sshd_effective() {
 
 # sshd_value KEY: the effective value of KEY (lower-case) as sshd sees it.
 sshd_value() {
-	sshd_effective | awk -v k="$(printf '%s' "$1" | tr 'A-Z' 'a-z')" '$1 == k { $1 = ""; sub(/^ /, ""); print; exit }'
+	sshd_effective | awk -v k="$(printf '%s' "$1" | tr '[:upper:]' '[:lower:]')" '$1 == k { $1 = ""; sub(/^ /, ""); print; exit }'
 }
 
 # sshd_installed: not-applicable when there is no OpenSSH server.
@@ -281,7 +286,7 @@ sshd_is() {
 	sshd_installed || return 2
 	_v=$(sshd_value "$1")
 	h_say "sshd $1 = ${_v:-(unset)}"
-	[ "$(printf '%s' "$_v" | tr 'A-Z' 'a-z')" = "$(printf '%s' "$2" | tr 'A-Z' 'a-z')" ]
+	[ "$(printf '%s' "$_v" | tr '[:upper:]' '[:lower:]')" = "$(printf '%s' "$2" | tr '[:upper:]' '[:lower:]')" ]
 }
 
 # sshd_ensure_include: the main sshd_config must include the drop-in folder
@@ -327,7 +332,6 @@ sshd_set() {
 
 # ---- runner (not for control bodies) --------------------------------------
 H_PROTECTED='cloud-init|openssh-server|openssh-sftp-server|sudo|chrony|systemd-timesyncd|amazon-ssm-agent|google-guest-agent|google-osconfig-agent|google-compute-engine|ec2-instance-connect|systemd|systemd-sysv|apt|dpkg|libpam-modules|libpam-runtime'
-H_ESC=$(printf '\033')
 
 # h_json: stdin as the body of a JSON string, at most 2 KiB of it.
 h_json() {
@@ -396,15 +400,17 @@ h_finish() {
 h_detect_os() {
 	_osr=${H_OS_RELEASE:-/etc/os-release}
 	[ -r "$_osr" ] || h_fatal "no /etc/os-release in the guest; supported: $H_SUPPORTED"
+	# shellcheck source=/dev/null # os-release is the guest's
 	H_OS_ID=$(. "$_osr" && printf '%s' "${ID:-}")
+	# shellcheck source=/dev/null
 	H_VERSION_ID=$(. "$_osr" && printf '%s' "${VERSION_ID:-}")
+	# shellcheck source=/dev/null
 	H_PRETTY=$(. "$_osr" && printf '%s' "${PRETTY_NAME:-}")
-	case "$H_OS_ID:$H_VERSION_ID" in
-	debian:12) H_BENCH=debian12 ;;
-	ubuntu:22.04) H_BENCH=ubuntu2204 ;;
-	ubuntu:24.04) H_BENCH=ubuntu2404 ;;
-	*) h_fatal "unsupported distribution ${H_PRETTY:-$H_OS_ID $H_VERSION_ID} (os-release ID=$H_OS_ID VERSION_ID=$H_VERSION_ID); supported: $H_SUPPORTED" ;;
-	esac
+	# h_bench_for (generated from benchmarks/*.yml) sets H_BENCH and
+	# H_PLATFORM; h_platform_<family> defines the platform layer.
+	h_bench_for "$H_OS_ID:$H_VERSION_ID" ||
+		h_fatal "unsupported distribution ${H_PRETTY:-$H_OS_ID $H_VERSION_ID} (os-release ID=$H_OS_ID VERSION_ID=$H_VERSION_ID); supported: $H_SUPPORTED"
+	h_platform
 }
 
 h_detect_env() {
@@ -429,59 +435,56 @@ h_check() {
 	H_RC=$?
 }
 
-h_apt() {
-	DEBIAN_FRONTEND=noninteractive apt-get -q -y -o DPkg::Lock::Timeout=300 \
-		-o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "$@"
-}
+# h_flat TEXT: TEXT on one line, runs of white space as one space, trimmed.
+h_flat() { printf '%s\n' "$*" | tr -s '[:space:]' ' ' | sed -e 's/^ //' -e 's/ $//'; }
+
+# h_words LIST: the words of LIST, sorted and unique, space separated.
+h_words() { printf '%s\n' "$1" | tr ' ' '\n' | grep . | sort -u | tr '\n' ' '; }
 
 # h_packages installs and purges, in one batch each, the packages the failed
-# controls need; timed apart from the controls because it is mostly download.
+# controls need (inst_RULE and rm_RULE print them); timed apart from the
+# controls because it is mostly download.
 h_packages() {
-	_inst= _rm=
+	_inst='' _rm='' _b='' _flag=''
 	for _r in $H_RULES; do
 		eval "_b=\$B_$_r _flag=\$X_$_r"
-		[ "$_b" = 1 ] && [ "$_flag" = r ] || continue
-		eval "_i=\${I_$_r:-} _x=\${R_$_r:-}"
-		for _p in $(eval "printf '%s ' $_i"); do dpkg-query -W -f='${db:Status-Status}' "$_p" 2>/dev/null | grep -qx installed || _inst="$_inst $_p"; done
-		for _p in $(eval "printf '%s ' $_x"); do dpkg-query -W -f='${db:Status-Status}' "$_p" 2>/dev/null | grep -qx installed && _rm="$_rm $_p"; done
+		if [ "$_b" != 1 ] || [ "$_flag" != r ]; then continue; fi
+		if h_has "inst_$_r"; then
+			for _p in $("inst_$_r"); do plat_pkg_is_installed "$_p" || _inst="$_inst $_p"; done
+		fi
+		if h_has "rm_$_r"; then
+			for _p in $("rm_$_r"); do plat_pkg_is_installed "$_p" && _rm="$_rm $_p"; done
+		fi
 	done
-	_inst=$(printf '%s\n' $_inst | sort -u | tr '\n' ' ')
-	_rm=$(printf '%s\n' $_rm | sort -u | tr '\n' ' ')
+	_inst=$(h_words "$_inst")
+	_rm=$(h_words "$_rm")
 	[ -n "${_inst# }${_rm# }" ] || return 0
 	_t0=$(h_now_ms) _rc=0
 	: >"$H_WORK/apt.log"
-	# In a chroot no package may start a service against the build host's
-	# kernel; the rootfs builder already installs a policy-rc.d, others may not.
-	_policy=
-	if [ "$H_CHROOT" = 1 ] && ! [ -e /usr/sbin/policy-rc.d ]; then
-		printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 0755 /usr/sbin/policy-rc.d && _policy=1
-	fi
-	# iptables-persistent would otherwise save the running (host's) rules.
-	case " $_inst " in *" iptables-persistent "*)
-		printf 'iptables-persistent iptables-persistent/autosave_v4 boolean false\niptables-persistent iptables-persistent/autosave_v6 boolean false\n' |
-			debconf-set-selections >/dev/null 2>&1 ;;
-	esac
+	set -f # package lists split into words below, never globbed
 	if [ -n "${_inst# }" ]; then
 		h_say "packages: installing $_inst"
-		{ h_apt update && h_apt install --no-install-recommends $_inst; } >>"$H_WORK/apt.log" 2>&1 || _rc=$?
+		# shellcheck disable=SC2086 # a word list: POSIX sh has no arrays
+		plat_pkg_install $_inst >>"$H_WORK/apt.log" 2>&1 || _rc=$?
 	fi
 	if [ -n "${_rm# }" ] && [ $_rc = 0 ]; then
 		# Never purge what keeps the image reachable and managed, even as a
 		# dependency of something a control removes.
-		_hit=$(h_apt -s purge $_rm 2>/dev/null | awk '/^Purg|^Remv/ { print $2 }' |
-			grep -xE "$H_PROTECTED" | tr '\n' ' ')
+		# shellcheck disable=SC2086 # a word list: POSIX sh has no arrays
+		_hit=$(plat_pkg_simulate_purge $_rm 2>/dev/null | grep -xE "$H_PROTECTED" | tr '\n' ' ')
 		if [ -n "$_hit" ]; then
 			h_say "packages: refusing to purge $_rm: it would remove $_hit"
 			printf 'refused: purging %s would remove %s\n' "$_rm" "$_hit" >>"$H_WORK/apt.log"
 			_rc=1
 		else
 			h_say "packages: purging $_rm"
-			h_apt purge $_rm >>"$H_WORK/apt.log" 2>&1 || _rc=$?
+			# shellcheck disable=SC2086 # a word list: POSIX sh has no arrays
+			plat_pkg_purge $_rm >>"$H_WORK/apt.log" 2>&1 || _rc=$?
 		fi
 	fi
-	[ -n "$_policy" ] && rm -f /usr/sbin/policy-rc.d
+	set +f
 	h_emit "{\"t\":\"packages\",\"install\":\"$(printf '%s' "$_inst" | h_json)\",\"remove\":\"$(printf '%s' "$_rm" | h_json)\",\"rc\":$_rc,\"ms\":$(($(h_now_ms) - _t0)),\"log\":\"$(tail -c 2048 "$H_WORK/apt.log" | h_json)\"}"
-	[ $_rc = 0 ] || h_say "packages: apt-get failed ($_rc); the controls that need them will report error"
+	[ $_rc = 0 ] || h_say "packages: the package manager failed ($_rc); the controls that need them will report error"
 }
 
 h_main() {
@@ -506,7 +509,7 @@ h_main() {
 	fi
 	H_RULES=$("h_list_$H_BENCH" | awk '{ print $1 }')
 	eval "$("h_list_$H_BENCH" | awk '{ print "X_" $1 "=" $2 }')"
-	_n=$(printf '%s\n' $H_RULES | grep -c .)
+	_n=$(printf '%s\n' "$H_RULES" | grep -c .)
 	h_say "auditing $_n controls for $H_PRETTY${H_CHROOT:+ }$([ "$H_CHROOT" = 1 ] && echo '(chroot)')"
 	for _r in $H_RULES; do
 		h_clock; _s=$H_NOW
@@ -519,7 +522,7 @@ h_main() {
 		_fixed=0
 		for _r in $H_RULES; do
 			eval "_b=\$B_$_r _flag=\$X_$_r"
-			[ "$_b" = 1 ] && [ "$_flag" = r ] || continue
+			if [ "$_b" != 1 ] || [ "$_flag" != r ]; then continue; fi
 			h_clock; _s=$H_NOW
 			# Controls that share a file are often fixed by an earlier
 			# control's remediation: check again before fixing.
@@ -540,6 +543,7 @@ h_main() {
 		done
 		h_say "remediated $_fixed controls; auditing again"
 	fi
+	_b='' _f='' _ms=''
 	for _r in $H_RULES; do
 		h_clock; _s=$H_NOW
 		if [ "$H_MODE" = remediate ]; then

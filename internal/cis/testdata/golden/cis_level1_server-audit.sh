@@ -76,7 +76,7 @@ h_apply_cloud() {
 	esac
 }
 
-# ---- runtime library (internal/cis/lib.sh) ---------------------------------
+# ---- runtime library (internal/cis/catalogue/lib/runtime.sh) ---------------
 # Helpers the control bodies are written with. Checks print what they
 # observed and return 0 pass, 1 fail, 2 not-applicable, 3 manual. Fixes change
 # the image's persistent configuration only: no sysctl -w, no modprobe -r, no
@@ -84,16 +84,19 @@ h_apply_cloud() {
 #
 # Variables a control may read: H_BENCH (debian12, ubuntu2204, ubuntu2404),
 # H_CHROOT (1 inside a chroot), H_CLOUD (aws, gcp, none), P_<parameter>.
+# Packages and services go through the platform layer (plat_*, in
+# lib/platform/<family>.sh and lib/systemd.sh): no rule calls dpkg, apt-get
+# or systemctl itself.
 
 h_say() { printf '%s\n' "$*"; }
 h_has() { command -v "$1" >/dev/null 2>&1; }
 
 # pkg_installed PKG: pass when the package is installed.
 pkg_installed() {
-	_v=$(dpkg-query -W -f='${db:Status-Status} ${Version}' "$1" 2>/dev/null)
-	case $_v in
-	"installed "*) h_say "$1 is installed (${_v#installed })"; return 0 ;;
-	esac
+	if _v=$(plat_pkg_version "$1"); then
+		h_say "$1 is installed ($_v)"
+		return 0
+	fi
 	h_say "$1 is not installed"
 	return 1
 }
@@ -112,13 +115,11 @@ pkg_absent() {
 }
 
 # unit_exists UNIT: the unit file is known to systemd.
-unit_exists() {
-	[ -n "$(systemctl list-unit-files --no-legend "$1" 2>/dev/null)" ]
-}
+unit_exists() { plat_svc_exists "$1"; }
 
 # svc_enabled UNIT: pass when the unit is enabled (or static).
 svc_enabled() {
-	_s=$(systemctl is-enabled "$1" 2>/dev/null)
+	_s=$(plat_svc_state "$1")
 	h_say "$1: ${_s:-not installed}"
 	case $_s in enabled | enabled-runtime | static | alias | indirect) return 0 ;; esac
 	return 1
@@ -128,7 +129,7 @@ svc_enabled() {
 svc_not_enabled() {
 	_rc=0
 	for _u in "$@"; do
-		_s=$(systemctl is-enabled "$_u" 2>/dev/null)
+		_s=$(plat_svc_state "$_u")
 		h_say "$_u: ${_s:-not installed}"
 		case $_s in enabled | enabled-runtime | static | alias | indirect | generated) _rc=1 ;; esac
 	done
@@ -137,15 +138,15 @@ svc_not_enabled() {
 
 # svc_enable UNIT: enable for the next boot; never start it now.
 svc_enable() {
-	systemctl unmask "$1" >/dev/null 2>&1 || true
-	systemctl enable "$1" && h_say "enabled $1"
+	plat_svc_unmask "$1" >/dev/null 2>&1 || true
+	plat_svc_enable "$1" && h_say "enabled $1"
 }
 
 # svc_mask UNIT...: mask for the next boot; never stop it now.
 svc_mask() {
 	for _u in "$@"; do
 		unit_exists "$_u" || continue
-		systemctl mask "$_u" && h_say "masked $_u"
+		plat_svc_mask "$_u" && h_say "masked $_u"
 	done
 }
 
@@ -164,7 +165,11 @@ sysctl_value() {
 		done
 	done
 	_sorted=$(for _f in $_files; do printf '%s %s\n' "${_f##*/}" "$_f"; done | sort | cut -d' ' -f2)
-	[ -f /etc/sysctl.conf ] && ! [ /etc/sysctl.d/99-sysctl.conf -ef /etc/sysctl.conf ] && _sorted="$_sorted /etc/sysctl.conf"
+	# /etc/sysctl.conf counts unless 99-sysctl.conf is the same file (Debian's
+	# symlink), which the loop above already took.
+	if [ -f /etc/sysctl.conf ] && [ "$(stat -Lc %d:%i /etc/sysctl.conf)" != "$(stat -Lc %d:%i /etc/sysctl.d/99-sysctl.conf 2>/dev/null)" ]; then
+		_sorted="$_sorted /etc/sysctl.conf"
+	fi
 	# shellcheck disable=SC2086
 	[ -n "$_sorted" ] && awk -v k="$_key" '
 		/^[ \t]*[#;]/ { next }
@@ -209,7 +214,7 @@ sysctl_set() {
 kmod_disabled() {
 	_m=$(printf '%s' "$1" | tr - _)
 	_conf=$(cat /etc/modprobe.d/*.conf /run/modprobe.d/*.conf /usr/lib/modprobe.d/*.conf /lib/modprobe.d/*.conf 2>/dev/null | tr - _)
-	_inst=$(printf '%s\n' "$_conf" | grep -E "^[[:space:]]*install[[:space:]]+$_m[[:space:]]+(/usr)?/bin/(false|true)")
+	_inst=$(printf '%s\n' "$_conf" | grep -E "^[[:space:]]*install[[:space:]]+${_m}[[:space:]]+(/usr)?/bin/(false|true)")
 	_bl=$(printf '%s\n' "$_conf" | grep -E "^[[:space:]]*blacklist[[:space:]]+$_m([[:space:]]|\$)")
 	h_say "$1: install rule: ${_inst:-none}; blacklist: ${_bl:-none}"
 	[ -n "$_inst" ] && [ -n "$_bl" ]
@@ -348,7 +353,7 @@ sshd_effective() {
 
 # sshd_value KEY: the effective value of KEY (lower-case) as sshd sees it.
 sshd_value() {
-	sshd_effective | awk -v k="$(printf '%s' "$1" | tr 'A-Z' 'a-z')" '$1 == k { $1 = ""; sub(/^ /, ""); print; exit }'
+	sshd_effective | awk -v k="$(printf '%s' "$1" | tr '[:upper:]' '[:lower:]')" '$1 == k { $1 = ""; sub(/^ /, ""); print; exit }'
 }
 
 # sshd_installed: not-applicable when there is no OpenSSH server.
@@ -359,7 +364,7 @@ sshd_is() {
 	sshd_installed || return 2
 	_v=$(sshd_value "$1")
 	h_say "sshd $1 = ${_v:-(unset)}"
-	[ "$(printf '%s' "$_v" | tr 'A-Z' 'a-z')" = "$(printf '%s' "$2" | tr 'A-Z' 'a-z')" ]
+	[ "$(printf '%s' "$_v" | tr '[:upper:]' '[:lower:]')" = "$(printf '%s' "$2" | tr '[:upper:]' '[:lower:]')" ]
 }
 
 # sshd_ensure_include: the main sshd_config must include the drop-in folder
@@ -405,7 +410,6 @@ sshd_set() {
 
 # ---- runner (not for control bodies) --------------------------------------
 H_PROTECTED='cloud-init|openssh-server|openssh-sftp-server|sudo|chrony|systemd-timesyncd|amazon-ssm-agent|google-guest-agent|google-osconfig-agent|google-compute-engine|ec2-instance-connect|systemd|systemd-sysv|apt|dpkg|libpam-modules|libpam-runtime'
-H_ESC=$(printf '\033')
 
 # h_json: stdin as the body of a JSON string, at most 2 KiB of it.
 h_json() {
@@ -474,15 +478,17 @@ h_finish() {
 h_detect_os() {
 	_osr=${H_OS_RELEASE:-/etc/os-release}
 	[ -r "$_osr" ] || h_fatal "no /etc/os-release in the guest; supported: $H_SUPPORTED"
+	# shellcheck source=/dev/null # os-release is the guest's
 	H_OS_ID=$(. "$_osr" && printf '%s' "${ID:-}")
+	# shellcheck source=/dev/null
 	H_VERSION_ID=$(. "$_osr" && printf '%s' "${VERSION_ID:-}")
+	# shellcheck source=/dev/null
 	H_PRETTY=$(. "$_osr" && printf '%s' "${PRETTY_NAME:-}")
-	case "$H_OS_ID:$H_VERSION_ID" in
-	debian:12) H_BENCH=debian12 ;;
-	ubuntu:22.04) H_BENCH=ubuntu2204 ;;
-	ubuntu:24.04) H_BENCH=ubuntu2404 ;;
-	*) h_fatal "unsupported distribution ${H_PRETTY:-$H_OS_ID $H_VERSION_ID} (os-release ID=$H_OS_ID VERSION_ID=$H_VERSION_ID); supported: $H_SUPPORTED" ;;
-	esac
+	# h_bench_for (generated from benchmarks/*.yml) sets H_BENCH and
+	# H_PLATFORM; h_platform_<family> defines the platform layer.
+	h_bench_for "$H_OS_ID:$H_VERSION_ID" ||
+		h_fatal "unsupported distribution ${H_PRETTY:-$H_OS_ID $H_VERSION_ID} (os-release ID=$H_OS_ID VERSION_ID=$H_VERSION_ID); supported: $H_SUPPORTED"
+	h_platform
 }
 
 h_detect_env() {
@@ -507,59 +513,56 @@ h_check() {
 	H_RC=$?
 }
 
-h_apt() {
-	DEBIAN_FRONTEND=noninteractive apt-get -q -y -o DPkg::Lock::Timeout=300 \
-		-o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "$@"
-}
+# h_flat TEXT: TEXT on one line, runs of white space as one space, trimmed.
+h_flat() { printf '%s\n' "$*" | tr -s '[:space:]' ' ' | sed -e 's/^ //' -e 's/ $//'; }
+
+# h_words LIST: the words of LIST, sorted and unique, space separated.
+h_words() { printf '%s\n' "$1" | tr ' ' '\n' | grep . | sort -u | tr '\n' ' '; }
 
 # h_packages installs and purges, in one batch each, the packages the failed
-# controls need; timed apart from the controls because it is mostly download.
+# controls need (inst_RULE and rm_RULE print them); timed apart from the
+# controls because it is mostly download.
 h_packages() {
-	_inst= _rm=
+	_inst='' _rm='' _b='' _flag=''
 	for _r in $H_RULES; do
 		eval "_b=\$B_$_r _flag=\$X_$_r"
-		[ "$_b" = 1 ] && [ "$_flag" = r ] || continue
-		eval "_i=\${I_$_r:-} _x=\${R_$_r:-}"
-		for _p in $(eval "printf '%s ' $_i"); do dpkg-query -W -f='${db:Status-Status}' "$_p" 2>/dev/null | grep -qx installed || _inst="$_inst $_p"; done
-		for _p in $(eval "printf '%s ' $_x"); do dpkg-query -W -f='${db:Status-Status}' "$_p" 2>/dev/null | grep -qx installed && _rm="$_rm $_p"; done
+		if [ "$_b" != 1 ] || [ "$_flag" != r ]; then continue; fi
+		if h_has "inst_$_r"; then
+			for _p in $("inst_$_r"); do plat_pkg_is_installed "$_p" || _inst="$_inst $_p"; done
+		fi
+		if h_has "rm_$_r"; then
+			for _p in $("rm_$_r"); do plat_pkg_is_installed "$_p" && _rm="$_rm $_p"; done
+		fi
 	done
-	_inst=$(printf '%s\n' $_inst | sort -u | tr '\n' ' ')
-	_rm=$(printf '%s\n' $_rm | sort -u | tr '\n' ' ')
+	_inst=$(h_words "$_inst")
+	_rm=$(h_words "$_rm")
 	[ -n "${_inst# }${_rm# }" ] || return 0
 	_t0=$(h_now_ms) _rc=0
 	: >"$H_WORK/apt.log"
-	# In a chroot no package may start a service against the build host's
-	# kernel; the rootfs builder already installs a policy-rc.d, others may not.
-	_policy=
-	if [ "$H_CHROOT" = 1 ] && ! [ -e /usr/sbin/policy-rc.d ]; then
-		printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 0755 /usr/sbin/policy-rc.d && _policy=1
-	fi
-	# iptables-persistent would otherwise save the running (host's) rules.
-	case " $_inst " in *" iptables-persistent "*)
-		printf 'iptables-persistent iptables-persistent/autosave_v4 boolean false\niptables-persistent iptables-persistent/autosave_v6 boolean false\n' |
-			debconf-set-selections >/dev/null 2>&1 ;;
-	esac
+	set -f # package lists split into words below, never globbed
 	if [ -n "${_inst# }" ]; then
 		h_say "packages: installing $_inst"
-		{ h_apt update && h_apt install --no-install-recommends $_inst; } >>"$H_WORK/apt.log" 2>&1 || _rc=$?
+		# shellcheck disable=SC2086 # a word list: POSIX sh has no arrays
+		plat_pkg_install $_inst >>"$H_WORK/apt.log" 2>&1 || _rc=$?
 	fi
 	if [ -n "${_rm# }" ] && [ $_rc = 0 ]; then
 		# Never purge what keeps the image reachable and managed, even as a
 		# dependency of something a control removes.
-		_hit=$(h_apt -s purge $_rm 2>/dev/null | awk '/^Purg|^Remv/ { print $2 }' |
-			grep -xE "$H_PROTECTED" | tr '\n' ' ')
+		# shellcheck disable=SC2086 # a word list: POSIX sh has no arrays
+		_hit=$(plat_pkg_simulate_purge $_rm 2>/dev/null | grep -xE "$H_PROTECTED" | tr '\n' ' ')
 		if [ -n "$_hit" ]; then
 			h_say "packages: refusing to purge $_rm: it would remove $_hit"
 			printf 'refused: purging %s would remove %s\n' "$_rm" "$_hit" >>"$H_WORK/apt.log"
 			_rc=1
 		else
 			h_say "packages: purging $_rm"
-			h_apt purge $_rm >>"$H_WORK/apt.log" 2>&1 || _rc=$?
+			# shellcheck disable=SC2086 # a word list: POSIX sh has no arrays
+			plat_pkg_purge $_rm >>"$H_WORK/apt.log" 2>&1 || _rc=$?
 		fi
 	fi
-	[ -n "$_policy" ] && rm -f /usr/sbin/policy-rc.d
+	set +f
 	h_emit "{\"t\":\"packages\",\"install\":\"$(printf '%s' "$_inst" | h_json)\",\"remove\":\"$(printf '%s' "$_rm" | h_json)\",\"rc\":$_rc,\"ms\":$(($(h_now_ms) - _t0)),\"log\":\"$(tail -c 2048 "$H_WORK/apt.log" | h_json)\"}"
-	[ $_rc = 0 ] || h_say "packages: apt-get failed ($_rc); the controls that need them will report error"
+	[ $_rc = 0 ] || h_say "packages: the package manager failed ($_rc); the controls that need them will report error"
 }
 
 h_main() {
@@ -584,7 +587,7 @@ h_main() {
 	fi
 	H_RULES=$("h_list_$H_BENCH" | awk '{ print $1 }')
 	eval "$("h_list_$H_BENCH" | awk '{ print "X_" $1 "=" $2 }')"
-	_n=$(printf '%s\n' $H_RULES | grep -c .)
+	_n=$(printf '%s\n' "$H_RULES" | grep -c .)
 	h_say "auditing $_n controls for $H_PRETTY${H_CHROOT:+ }$([ "$H_CHROOT" = 1 ] && echo '(chroot)')"
 	for _r in $H_RULES; do
 		h_clock; _s=$H_NOW
@@ -597,7 +600,7 @@ h_main() {
 		_fixed=0
 		for _r in $H_RULES; do
 			eval "_b=\$B_$_r _flag=\$X_$_r"
-			[ "$_b" = 1 ] && [ "$_flag" = r ] || continue
+			if [ "$_b" != 1 ] || [ "$_flag" != r ]; then continue; fi
 			h_clock; _s=$H_NOW
 			# Controls that share a file are often fixed by an earlier
 			# control's remediation: check again before fixing.
@@ -618,6 +621,7 @@ h_main() {
 		done
 		h_say "remediated $_fixed controls; auditing again"
 	fi
+	_b='' _f='' _ms=''
 	for _r in $H_RULES; do
 		h_clock; _s=$H_NOW
 		if [ "$H_MODE" = remediate ]; then
@@ -634,13 +638,121 @@ h_main() {
 	h_emit "{\"t\":\"done\",\"ms\":$(($(h_now_ms) - _t0))}"
 	h_say "done in $(($(h_now_ms) - _t0)) ms"
 }
+# ---- platform: systemd (every supported family) ----------------------------
+# The only place that calls systemctl. Nothing is started, stopped or
+# reloaded: only what happens at the next boot changes.
+
+# plat_svc_state UNIT: systemctl is-enabled's word for UNIT (empty: no unit).
+plat_svc_state() { systemctl is-enabled "$1" 2>/dev/null; }
+
+# plat_svc_exists UNIT: the unit file is known to systemd.
+plat_svc_exists() { [ -n "$(systemctl list-unit-files --no-legend "$1" 2>/dev/null)" ]; }
+
+plat_svc_enable() { systemctl enable "$@"; }
+plat_svc_disable() { systemctl disable "$@"; }
+plat_svc_mask() { systemctl mask "$@"; }
+plat_svc_unmask() { systemctl unmask "$@"; }
+
+# ---- benchmarks (benchmarks/*.yml)
+h_bench_for() {
+	case $1 in
+	'debian:12') H_BENCH=debian12 H_PLATFORM=debian ;;
+	'ubuntu:22.04') H_BENCH=ubuntu2204 H_PLATFORM=debian ;;
+	'ubuntu:24.04') H_BENCH=ubuntu2404 H_PLATFORM=debian ;;
+	*) return 1 ;;
+	esac
+}
+
+h_platform() {
+	case $H_PLATFORM in
+	debian) h_platform_debian ;;
+	esac
+}
+
+# ---- platform debian (lib/platform/debian.sh)
+h_platform_debian() {
+	# ---- platform: Debian family (Debian, Ubuntu) ------------------------------
+	# The only place that knows dpkg, apt-get, debconf, policy-rc.d and
+	# pam-auth-update. A benchmark names its platform (benchmarks/*.yml); the
+	# script defines these functions when the guest turns out to be one.
+
+	# plat_pkg_version PKG: print PKG's version and succeed when it is installed
+	# (not just its configuration files left).
+	plat_pkg_version() {
+		_pv=$(dpkg-query -W -f='${db:Status-Status} ${Version}' "$1" 2>/dev/null) || return 1
+		case $_pv in "installed "*) printf '%s\n' "${_pv#installed }" ;; *) return 1 ;; esac
+	}
+
+	# plat_pkg_is_installed PKG: quietly true when PKG is installed.
+	plat_pkg_is_installed() { plat_pkg_version "$1" >/dev/null; }
+
+	# plat_pkgs_installed PKG...: the installed packages among PKG (globs
+	# allowed), sorted, space separated.
+	plat_pkgs_installed() {
+		dpkg-query -W -f='${db:Status-Status} ${Package}\n' "$@" 2>/dev/null | awk '$1 == "installed" { print $2 }' | sort -u | tr '\n' ' '
+	}
+
+	# plat_pkg_simulate_purge PKG...: the packages purging PKG would remove, one
+	# a line; nothing changes. Fails (with apt-get's output) when apt-get does.
+	plat_pkg_simulate_purge() {
+		_ps=$(apt-get -s -q -o APT::Get::AutomaticRemove=false purge "$@" 2>&1) || { printf '%s\n' "$_ps"; return 1; }
+		printf '%s\n' "$_ps" | awk '$1 == "Purg" || $1 == "Remv" { sub(/:.*/, "", $2); print $2 }'
+	}
+
+	plat_apt() {
+		DEBIAN_FRONTEND=noninteractive apt-get -q -y -o DPkg::Lock::Timeout=300 \
+			-o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "$@"
+	}
+
+	# plat_pkg_install PKG...: install from the distribution's repositories.
+	plat_pkg_install() {
+		# In a chroot no package may start a service against the build host's
+		# kernel; the rootfs builder already installs a policy-rc.d, others may not.
+		_policy=
+		if [ "$H_CHROOT" = 1 ] && ! [ -e /usr/sbin/policy-rc.d ]; then
+			printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 0755 /usr/sbin/policy-rc.d && _policy=1
+		fi
+		# iptables-persistent would otherwise save the running (host's) rules.
+		case " $* " in *" iptables-persistent "*)
+			printf 'iptables-persistent iptables-persistent/autosave_v4 boolean false\niptables-persistent iptables-persistent/autosave_v6 boolean false\n' |
+				debconf-set-selections >/dev/null 2>&1 ;;
+		esac
+		_prc=0
+		{ plat_apt update && plat_apt install --no-install-recommends "$@"; } || _prc=$?
+		[ -n "$_policy" ] && rm -f /usr/sbin/policy-rc.d
+		return "$_prc"
+	}
+
+	# plat_pkg_purge PKG...: remove packages with their configuration.
+	plat_pkg_purge() { plat_apt purge "$@"; }
+
+	# plat_pkg_db_stamp: changes whenever a package is installed or removed.
+	plat_pkg_db_stamp() { stat -c %Y /var/lib/dpkg/status 2>/dev/null; }
+
+	# plat_pkg_files: every path the installed packages own, one a line.
+	plat_pkg_files() { cat /var/lib/dpkg/info/*.list 2>/dev/null; }
+
+	# plat_arch: the image's package architecture (amd64, arm64, ...).
+	plat_arch() { dpkg --print-architecture 2>/dev/null; }
+
+	# plat_pam_enable PROFILE... / plat_pam_disable PROFILE...: switch PAM
+	# profiles (/usr/share/pam-configs) on or off.
+	plat_pam_enable() { DEBIAN_FRONTEND=noninteractive pam-auth-update --enable "$@"; }
+	plat_pam_disable() { DEBIAN_FRONTEND=noninteractive pam-auth-update --disable "$@"; }
+
+	# plat_firewall_default: the firewall the auto setting chooses.
+	plat_firewall_default() { case $H_BENCH in ubuntu*) echo ufw ;; *) echo nftables ;; esac; }
+
+	# plat_mac: the mandatory access control system the benchmark requires.
+	plat_mac() { echo apparmor; }
+}
 
 # ---- helpers: 1 Initial setup
 # Packages that need the overlay module (container engines).
 S1_CONTAINER_PKGS='docker.io docker-ce containerd containerd.io podman cri-o'
 
 # s1_pkg PKG: quietly true when PKG is installed.
-s1_pkg() { dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null | grep -qx installed; }
+s1_pkg() { plat_pkg_is_installed "$1"; }
 
 # s1_kmod_blockers MODULE PKG...: print and succeed when an installed
 # package among PKG needs MODULE.
@@ -672,7 +784,7 @@ s1_kmod_fix() {
 # s1_tmp_source: prints what mounts /tmp at boot (fstab or tmp.mount).
 s1_tmp_source() {
 	fstab_entry /tmp >/dev/null && { echo /etc/fstab; return 0; }
-	case $(systemctl is-enabled tmp.mount 2>/dev/null) in
+	case $(plat_svc_state tmp.mount) in
 	enabled | enabled-runtime | static | alias) echo tmp.mount; return 0 ;;
 	esac
 	return 1
@@ -744,7 +856,9 @@ s1_shm_add_opts() {
 s1_grub_cmdline() {
 	(
 		GRUB_CMDLINE_LINUX=
+		# shellcheck source=/dev/null # the image's GRUB settings
 		[ -f /etc/default/grub ] && . /etc/default/grub
+		# shellcheck source=/dev/null
 		for _f in /etc/default/grub.d/*.cfg; do [ -f "$_f" ] && . "$_f"; done
 		printf '%s' "$GRUB_CMDLINE_LINUX"
 	) 2>/dev/null
@@ -779,6 +893,7 @@ s1_grub_apparmor_fix() {
 	_miss=$(s1_grub_missing)
 	if [ -n "$_miss" ]; then
 		mkdir -p /etc/default/grub.d
+		# shellcheck disable=SC2016 # $GRUB_CMDLINE_LINUX is for GRUB's shell, not ours
 		printf '# Written by packer-plugin-hardening: enable AppArmor at boot.\nGRUB_CMDLINE_LINUX="$GRUB_CMDLINE_LINUX%s"\n' "$_miss" >/etc/default/grub.d/99-hardening-apparmor.cfg
 		h_say "wrote /etc/default/grub.d/99-hardening-apparmor.cfg (adds$_miss)"
 	fi
@@ -913,6 +1028,7 @@ s1_banner_check() {
 		[ "${2:-}" = optional ]
 		return
 	fi
+	# shellcheck source=/dev/null # the image's os-release
 	_os=$(. /etc/os-release 2>/dev/null && printf '%s' "$ID")
 	# shellcheck disable=SC2086
 	_bad=$(grep -Ein -e '\\[mrsv]' ${_os:+-e "$_os"} "$1" | head -n 5)
@@ -1032,7 +1148,7 @@ s1_dconf_profile() {
 	_db=local
 	[ "$1" = gdm ] && _db=gdm
 	_pf=$(s1_dconf_profile_file "$1")
-	grep -Eq "^[[:space:]]*system-db:$_db[[:space:]]*\$" "$_pf" 2>/dev/null && return 0
+	grep -Eq "^[[:space:]]*system-db:${_db}[[:space:]]*\$" "$_pf" 2>/dev/null && return 0
 	mkdir -p /etc/dconf/profile
 	if [ -f "$_pf" ]; then
 		{ cat "$_pf"; echo "system-db:$_db"; } >"/etc/dconf/profile/$1.hardening.tmp"
@@ -1053,11 +1169,11 @@ s1_dconf_write() {
 	_db=$1 _kf=/etc/dconf/db/$1.d/$2
 	shift 2
 	mkdir -p "/etc/dconf/db/$_db.d"
-	_body= _last=
+	_body='' _last=
 	while [ $# -ge 2 ]; do
 		_sec=${1%/*} _key=${1##*/}
 		for _f in /etc/dconf/db/"$_db".d/*; do
-			[ -f "$_f" ] && [ "$_f" != "$_kf" ] || continue
+			if ! [ -f "$_f" ] || [ "$_f" = "$_kf" ]; then continue; fi
 			awk -v s="$_sec" -v k="$_key" '
 				{ l = $0; sub(/^[ \t]+/, "", l); sub(/[ \t]+$/, "", l) }
 				l ~ /^\[/ { sec = substr(l, 2, length(l) - 2) }
@@ -1129,21 +1245,19 @@ s1_xdmcp_disable() {
 }
 
 # ---- helpers: 2 Services
-# svc2_installed PKG...: the installed packages among PKG (dpkg globs allowed).
-svc2_installed() {
-	dpkg-query -W -f='${db:Status-Status} ${Package}\n' "$@" 2>/dev/null | awk '$1 == "installed" { print $2 }' | sort -u | tr '\n' ' '
-}
+# svc2_installed PKG...: the installed packages among PKG (globs allowed).
+svc2_installed() { plat_pkgs_installed "$@"; }
 
 # svc2_blockers "INSTALLED" "ALLOWED": packages outside the ALLOWED globs
-# that purging INSTALLED would also remove (apt-get -s, nothing changes).
+# that purging INSTALLED would also remove (simulated, nothing changes).
 svc2_blockers() {
-	# shellcheck disable=SC2086
-	_out=$(apt-get -s -q -o APT::Get::AutomaticRemove=false purge $1 2>&1) || { printf '(apt-get -s failed: %s)' "$(printf '%s' "$_out" | tail -n 1)"; return 0; }
+	# shellcheck disable=SC2086 # a word list: POSIX sh has no arrays
+	_out=$(plat_pkg_simulate_purge $1) || { printf '(simulated purge failed: %s)' "$(printf '%s' "$_out" | tail -n 1)"; return 0; }
 	_bl=
 	_allow=$2
 	[ "$P_svc_purge_metapackages" != true ] || _allow="$_allow ubuntu-standard ubuntu-server"
 	set -f
-	for _x in $(printf '%s\n' "$_out" | awk '$1 == "Purg" || $1 == "Remv" { sub(/:.*/, "", $2); print $2 }'); do
+	for _x in $_out; do
 		_ok=0
 		for _g in $_allow; do
 			# shellcheck disable=SC2254
@@ -1158,6 +1272,7 @@ svc2_blockers() {
 # svc2_purgeable "PKGS" "ALSO": the installed PKGS, when purging them removes
 # nothing outside PKGS and the ALSO globs; else nothing. Used in Remove.
 svc2_purgeable() {
+	# shellcheck disable=SC2086 # PKGS is a list of globs
 	_pi=$(svc2_installed $1)
 	[ -n "$_pi" ] || return 0
 	[ -z "$(svc2_blockers "$_pi" "$1 $2")" ] && printf '%s' "$_pi"
@@ -1168,6 +1283,7 @@ svc2_purgeable() {
 # or when one is kept because other packages need it and UNITS are not
 # enabled. Fails when the packages can be purged.
 svc2_off() {
+	# shellcheck disable=SC2086 # PKGS is a list of globs
 	_pi=$(svc2_installed $1)
 	if [ -z "$_pi" ]; then h_say "not installed: $1"; return 0; fi
 	_pb=$(svc2_blockers "$_pi" "$1 $2")
@@ -1191,7 +1307,7 @@ svc2_loopback_list() {
 }
 
 svc2_mta_check() {
-	_seen= _mrc=0
+	_seen='' _mrc=0
 	if pkg_installed postfix >/dev/null; then
 		_seen=postfix
 		_v=$(postconf -h inet_interfaces 2>/dev/null)
@@ -1305,7 +1421,7 @@ svc2_tsd_check() {
 	h_say "timesyncd NTP=${_ntp:-(unset)} FallbackNTP=${_fb:-(unset)}; time_servers=${P_time_servers:-(distribution pool)}"
 	if [ -n "$P_time_servers" ]; then
 		# shellcheck disable=SC2086
-		[ "$(echo $_ntp)" = "$(echo $P_time_servers)" ]
+		[ "$(h_flat "$_ntp")" = "$(h_flat "$P_time_servers")" ]
 	else
 		[ -n "$_ntp$_fb" ]
 	fi
@@ -1314,9 +1430,9 @@ svc2_tsd_check() {
 svc2_tsd_fix() {
 	mkdir -p /etc/systemd/timesyncd.conf.d
 	_s=${P_time_servers:-$(svc2_time_pool)}
-	printf '# Written by packer-plugin-hardening.\n[Time]\nNTP=\nNTP=%s\n' "$(echo $_s)" >/etc/systemd/timesyncd.conf.d/60-hardening.conf
+	printf '# Written by packer-plugin-hardening.\n[Time]\nNTP=\nNTP=%s\n' "$(h_flat "$_s")" >/etc/systemd/timesyncd.conf.d/60-hardening.conf
 	chmod 0644 /etc/systemd/timesyncd.conf.d/60-hardening.conf
-	h_say "wrote /etc/systemd/timesyncd.conf.d/60-hardening.conf: NTP=$(echo $_s)"
+	h_say "wrote /etc/systemd/timesyncd.conf.d/60-hardening.conf: NTP=$(h_flat "$_s")"
 }
 
 # svc2_chrony_files: chrony's configuration files.
@@ -1392,6 +1508,7 @@ svc2_cron() {
 # no permission outside 640.
 svc2_allow_check() {
 	[ -e "$1" ] || { h_say "$1 does not exist"; return 1; }
+	# shellcheck disable=SC2046 # three words: mode, owner, group
 	set -- "$1" "$2" $(stat -c '%a %U %G' "$1")
 	h_say "$1: mode $3 owner $4:$5"
 	[ $((0$3 & ~0640 & 07777)) = 0 ] && [ "$4" = root ] && { [ "$5" = root ] || [ "$5" = "$2" ]; }
@@ -1473,7 +1590,7 @@ net3_wifi_check() {
 # on Debian).
 fw_kind() {
 	case $P_firewall in
-	auto) case $H_BENCH in ubuntu*) echo ufw ;; *) echo nftables ;; esac ;;
+	auto) plat_firewall_default ;;
 	*) echo "$P_firewall" ;;
 	esac
 }
@@ -1484,6 +1601,7 @@ fw_v6() { [ "${P_ipv6:-true}" != false ]; }
 fw_ssh_ports() {
 	_fs=
 	[ -x /usr/sbin/sshd ] && _fs=$(sshd_effective | awk '$1 == "port" { print $2 }')
+	# shellcheck disable=SC2086 # a word list: POSIX sh has no arrays
 	printf '%s\n' ${_fs:-22}
 }
 
@@ -1525,7 +1643,7 @@ fw_port_missing() {
 
 # ---- ufw
 fw_ufw_installed() { fw_pkg_ok ufw; }
-fw_ufw_conf() { kv_value "$1" "$2" | tr -d '"' | tr 'A-Z' 'a-z'; }
+fw_ufw_conf() { kv_value "$1" "$2" | tr -d '"' | tr '[:upper:]' '[:lower:]'; }
 
 # fw_ufw_in_use: ufw will load rules at boot.
 fw_ufw_in_use() {
@@ -1573,6 +1691,7 @@ fw_ufw_v() {
 fw_ufw_loopback() {
 	_frc=0
 	for _fv in $(fw_ufw_versions); do
+		# shellcheck disable=SC2086 # a word list: POSIX sh has no arrays
 		fw_ufw_v $_fv
 		for _fr in "-A $_fc-user-input -i lo -j ACCEPT" "-A $_fc-user-output -o lo -j ACCEPT"; do
 			if grep -qxF -- "$_fr" "$_ff" 2>/dev/null; then h_say "$_ff: $_fr"; else h_say "$_ff: missing $_fr"; _frc=1; fi
@@ -1590,6 +1709,7 @@ fw_ufw_outbound() {
 	_frc=0
 	_fp=$(fw_ufw_conf /etc/default/ufw DEFAULT_OUTPUT_POLICY)
 	for _fv in $(fw_ufw_versions); do
+		# shellcheck disable=SC2086 # a word list: POSIX sh has no arrays
 		fw_ufw_v $_fv
 		if fw_ufw_lines "$_ff" "$_fc-user-output" | grep -qxF -- "-A $_fc-user-output -j ACCEPT"; then
 			h_say "$_ff: allows all outbound connections"
@@ -1617,15 +1737,16 @@ fw_ufw_open_ports() {
 	_ft=$(fw_ports tcp) && _fu=$(fw_ports udp) || return 1
 	_frc=0
 	for _fv in $(fw_ufw_versions); do
+		# shellcheck disable=SC2086 # a word list: POSIX sh has no arrays
 		fw_ufw_v $_fv
 		for _fpr in tcp udp; do
 			[ $_fpr = tcp ] && _fw=$_ft || _fw=$_fu
 			[ -n "$_fw" ] || continue
 			_fm=$(fw_port_missing "$_fw" "$(fw_xt_ports "$_ff" "$_fc-user-input" $_fpr)")
 			if [ -n "$_fm" ]; then
-				h_say "$_ff: no allow rule for $_fpr port(s) $(echo $_fm)"; _frc=1
+				h_say "$_ff: no allow rule for $_fpr port(s) $(h_flat "$_fm")"; _frc=1
 			else
-				h_say "$_ff: allows $_fpr $(echo $_fw)"
+				h_say "$_ff: allows $_fpr $(h_flat "$_fw")"
 			fi
 		done
 	done
@@ -1660,6 +1781,7 @@ fw_ufw_rule() { printf '### tuple ### %s\n%s\n\n' "$1" "$2"; }
 fw_ufw_write() {
 	_ft=$(fw_ports tcp) && _fu=$(fw_ports udp) || return 1
 	for _fv in 4 6; do
+		# shellcheck disable=SC2086 # a word list: POSIX sh has no arrays
 		fw_ufw_v $_fv
 		[ -f "$_ff" ] && ! [ -f "$_ff.pre-hardening" ] && cp -p "$_ff" "$_ff.pre-hardening"
 		{
@@ -1734,7 +1856,7 @@ fw_nft_cat() {
 # each statement of each chain (hook "-" for a regular chain) and a
 # "table||" line for each table.
 fw_nft_rules() {
-	fw_nft_cat /etc/nftables.conf 0 | sed -e 's/#.*$//' -e 's/[{};]/ & /g' -e 's/$/ ; /' | tr -s ' \t' '\n\n' | awk '
+	fw_nft_cat /etc/nftables.conf 0 | sed -e 's/#.*$//' -e 's/[{};]/ & /g' -e 's/$/ ; /' | tr -s '[:blank:]' '\n' | awk '
 		function add() { if (st != "") buf[++nb] = st; st = "" }
 		function emit(   i, h, w) {
 			h = "-"
@@ -1807,7 +1929,7 @@ fw_nft_connections() {
 		[ $_fpr = tcp ] && _fw=$_ft || _fw=$_fu
 		[ -n "$_fw" ] || continue
 		_fm=$(fw_port_missing "$_fw" "$(fw_nft_dports $_fpr)")
-		if [ -n "$_fm" ]; then h_say "input: no accept for $_fpr port(s) $(echo $_fm)"; _frc=1; else h_say "input accepts $_fpr $(echo $_fw)"; fi
+		if [ -n "$_fm" ]; then h_say "input: no accept for $_fpr port(s) $(h_flat "$_fm")"; _frc=1; else h_say "input accepts $_fpr $(h_flat "$_fw")"; fi
 	done
 	return $_frc
 }
@@ -1845,8 +1967,8 @@ fw_nft_rules_ok() {
 # fw_nft_write: regenerate /etc/nftables.conf from the parameters.
 fw_nft_write() {
 	_ft=$(fw_ports tcp) && _fu=$(fw_ports udp) || return 1
-	_ft=$(echo $_ft | tr ': ' '-,' | sed 's/,/, /g')
-	_fu=$(echo $_fu | tr ': ' '-,' | sed 's/,/, /g')
+	_ft=$(h_flat "$_ft" | tr ': ' '-,' | sed 's/,/, /g')
+	_fu=$(h_flat "$_fu" | tr ': ' '-,' | sed 's/,/, /g')
 	_ff=/etc/nftables.conf
 	[ -f $_ff ] && ! [ -f $_ff.pre-hardening ] && cp -p $_ff $_ff.pre-hardening
 	{
@@ -1947,7 +2069,7 @@ fw_ipt_open_ports() {
 		[ $_fpr = tcp ] && _fw=$_ft || _fw=$_fu
 		[ -n "$_fw" ] || continue
 		_fm=$(fw_port_missing "$_fw" "$(fw_xt_ports "$_ff" INPUT $_fpr)")
-		if [ -n "$_fm" ]; then h_say "$_ff: no INPUT accept for $_fpr port(s) $(echo $_fm)"; _frc=1; else h_say "$_ff: INPUT accepts $_fpr $(echo $_fw)"; fi
+		if [ -n "$_fm" ]; then h_say "$_ff: no INPUT accept for $_fpr port(s) $(h_flat "$_fm")"; _frc=1; else h_say "$_ff: INPUT accepts $_fpr $(h_flat "$_fw")"; fi
 	done
 	return $_frc
 }
@@ -1983,7 +2105,7 @@ fw_ipt_write() {
 			fi
 			for _fpr in tcp udp; do
 				[ $_fpr = tcp ] && _fw=$_ft || _fw=$_fu
-				for _fp in $_fw; do printf -- '-A INPUT -p %s -m %s --dport %s -j ACCEPT\n' $_fpr $_fpr $_fp; done
+				for _fp in $_fw; do printf -- '-A INPUT -p %s -m %s --dport %s -j ACCEPT\n' "$_fpr" "$_fpr" "$_fp"; done
 			done
 			printf -- '-A OUTPUT -o lo -j ACCEPT\n'
 			printf -- '-A OUTPUT -m conntrack --ctstate NEW,RELATED,ESTABLISHED -j ACCEPT\n'
@@ -2012,7 +2134,7 @@ fw_ipt_nft_check() {
 
 # ---- one firewall
 # fw_pkg_ok PKG: PKG is installed (not just its configuration files left).
-fw_pkg_ok() { dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null | grep -qx installed; }
+fw_pkg_ok() { plat_pkg_is_installed "$1"; }
 
 # fw_nfp_off_check: netfilter-persistent will not restore rules at boot.
 fw_nfp_off_check() {
@@ -2116,7 +2238,11 @@ s5_pwq_value() { s5_pwq_all | awk -F= -v k="$1" '{ gsub(/[ \t]/, "", $1) } $1 ==
 s5_pwq_cmp() {
 	_v=$(s5_pwq_value "$1"); h_say "pwquality $1 = ${_v:-unset}"
 	case $_v in '' | *[!0-9-]*) return 1 ;; esac
-	[ "$_v" -"$2" "$3" ] && [ "$_v" -gt 0 ]
+	case $2 in
+	ge) [ "$_v" -ge "$3" ] ;;
+	le) [ "$_v" -le "$3" ] ;;
+	*) return 1 ;;
+	esac && [ "$_v" -gt 0 ]
 }
 
 # s5_pwq_set KEY VALUE: set KEY in /etc/security/pwquality.conf (no
@@ -2169,7 +2295,7 @@ EOF
 
 # s5_pam_update PROFILE...: enable the profiles, non-interactively.
 s5_pam_update() {
-	DEBIAN_FRONTEND=noninteractive pam-auth-update --enable "$@" && h_say "pam-auth-update --enable $*"
+	plat_pam_enable "$@" && h_say "PAM profiles enabled: $*"
 }
 
 # s5_unix_profile_drop: use hardening-unix, a copy of the distribution's
@@ -2182,9 +2308,9 @@ s5_unix_profile_drop() {
 		/pam_unix\.so/ { gsub(/[ \t]+nullok[a-z_]*/, ""); gsub(/[ \t]+remember=[0-9]*/, "") }
 		{ print }' "$_src" >/usr/share/pam-configs/hardening-unix
 	chmod 0644 /usr/share/pam-configs/hardening-unix
-	DEBIAN_FRONTEND=noninteractive pam-auth-update --enable hardening-unix
-	DEBIAN_FRONTEND=noninteractive pam-auth-update --disable unix
-	h_say 'pam-auth-update: hardening-unix (no nullok, no remember=) in place of unix'
+	plat_pam_enable hardening-unix
+	plat_pam_disable unix
+	h_say 'PAM profiles: hardening-unix (no nullok, no remember=) in place of unix'
 }
 
 # s5_logindefs_between KEY MIN MAX
@@ -2269,7 +2395,7 @@ log_jd_value() {
 log_jd_is() {
 	_v=$(log_jd_value "$1")
 	h_say "journald $1=${_v:-(not set)}"
-	[ -n "$_v" ] && [ "$(printf '%s' "${_v% (*}" | tr A-Z a-z)" = "$(printf '%s' "$2" | tr A-Z a-z)" ]
+	[ -n "$_v" ] && [ "$(printf '%s' "${_v% (*}" | tr '[:upper:]' '[:lower:]')" = "$(printf '%s' "$2" | tr '[:upper:]' '[:lower:]')" ]
 }
 
 # log_jd_set KEY VALUE: set KEY in our drop-in, which sorts last.
@@ -2342,11 +2468,11 @@ log_single_fix() {
 		svc_enable rsyslog.service
 		_others=syslog-ng.service
 	else
-		systemctl unmask systemd-journald.service
+		plat_svc_unmask systemd-journald.service
 		_others="rsyslog.service syslog-ng.service"
 	fi
 	for _u in $_others; do
-		if unit_exists "$_u"; then systemctl disable "$_u" && h_say "disabled $_u (log_logger=$P_log_logger)"; fi
+		if unit_exists "$_u"; then plat_svc_disable "$_u" && h_say "disabled $_u (log_logger=$P_log_logger)"; fi
 	done
 }
 
@@ -2426,6 +2552,7 @@ log_rs_valid() {
 
 log_rs_mode_check() {
 	[ -f /etc/rsyslog.conf ] || { h_say "rsyslog is not installed"; return 1; }
+	# shellcheck disable=SC2016 # rsyslog's $FileCreateMode directive
 	_m=$(log_rs_active | grep -Ei '\$FileCreateMode|fileCreateMode[ \t]*=')
 	[ -n "$_m" ] || { h_say "no FileCreateMode set: rsyslog's default is 0644"; return 1; }
 	printf '%s\n' "$_m"
@@ -2444,8 +2571,9 @@ log_rs_mode_fix() {
 			{ print }' "$_f" >"$_f.hardening.tmp" && cat "$_f.hardening.tmp" >"$_f" && rm -f "$_f.hardening.tmp"
 		sed -i -E '/^[ \t]*#/! s/(fileCreateMode[ \t]*=[ \t]*")[0-7]+(")/\10640\2/I' "$_f"
 	done
+	# shellcheck disable=SC2016 # rsyslog's $FileCreateMode directive
 	if ! log_rs_active | grep -Eqi '\$FileCreateMode|fileCreateMode[ \t]*='; then
-		{ printf '$FileCreateMode 0640\n'; cat /etc/rsyslog.conf; } >/etc/rsyslog.conf.hardening.tmp &&
+		{ printf '%s\n' "\$FileCreateMode 0640"; cat /etc/rsyslog.conf; } >/etc/rsyslog.conf.hardening.tmp &&
 			cat /etc/rsyslog.conf.hardening.tmp >/etc/rsyslog.conf && rm -f /etc/rsyslog.conf.hardening.tmp
 	fi
 	log_rs_mode_check
@@ -2596,9 +2724,11 @@ AUDIT_GRUB_DROPIN=/etc/default/grub.d/99-hardening-audit.cfg
 # audit_grub_defaults: the kernel arguments /etc/default/grub and grub.d give.
 audit_grub_defaults() {
 	(
-		GRUB_CMDLINE_LINUX= GRUB_CMDLINE_LINUX_DEFAULT=
+		GRUB_CMDLINE_LINUX='' GRUB_CMDLINE_LINUX_DEFAULT=
 		{
+			# shellcheck source=/dev/null # the image's GRUB settings
 			[ -f /etc/default/grub ] && . /etc/default/grub
+			# shellcheck source=/dev/null
 			for _f in /etc/default/grub.d/*.cfg; do [ -f "$_f" ] && . "$_f"; done
 		} >/dev/null 2>&1
 		printf '%s %s\n' "$GRUB_CMDLINE_LINUX" "$GRUB_CMDLINE_LINUX_DEFAULT"
@@ -2662,12 +2792,14 @@ audit_boot_arg_set() {
 	mkdir -p /etc/default/grub.d
 	[ -f "$AUDIT_GRUB_DROPIN" ] || printf '# Written by packer-plugin-hardening: kernel arguments for auditing.\n' >"$AUDIT_GRUB_DROPIN"
 	grep -v "[ \"]$1=" "$AUDIT_GRUB_DROPIN" >"$AUDIT_GRUB_DROPIN.tmp" || true
+	# shellcheck disable=SC2016 # $GRUB_CMDLINE_LINUX is for GRUB's shell, not ours
 	printf 'GRUB_CMDLINE_LINUX="$GRUB_CMDLINE_LINUX %s=%s"\n' "$1" "$2" >>"$AUDIT_GRUB_DROPIN.tmp"
 	chmod 0644 "$AUDIT_GRUB_DROPIN.tmp" && mv "$AUDIT_GRUB_DROPIN.tmp" "$AUDIT_GRUB_DROPIN"
 	h_say "wrote $1=$2 to $AUDIT_GRUB_DROPIN"
 	# shellcheck disable=SC2046
 	if ! audit_arg_ok "$1" "$2" eq $(audit_grub_defaults); then
 		# GRUB_CMDLINE_LINUX_DEFAULT comes later on the command line: repeat it there.
+		# shellcheck disable=SC2016 # $GRUB_CMDLINE_LINUX_DEFAULT is for GRUB's shell
 		printf 'GRUB_CMDLINE_LINUX_DEFAULT="$GRUB_CMDLINE_LINUX_DEFAULT %s=%s"\n' "$1" "$2" >>"$AUDIT_GRUB_DROPIN"
 		h_say "GRUB_CMDLINE_LINUX_DEFAULT sets another $1: repeated $1=$2 there"
 	fi
@@ -2692,7 +2824,7 @@ audit_conf_is() {
 	[ -f /etc/audit/auditd.conf ] || { h_say "no /etc/audit/auditd.conf (auditd is not installed)"; return 1; }
 	_k=$1 _w=$2
 	shift 2
-	_v=$(audit_conf_value "$_k" | tr A-Z a-z)
+	_v=$(audit_conf_value "$_k" | tr '[:upper:]' '[:lower:]')
 	h_say "auditd.conf $_k = ${_v:-(not set)}"
 	[ $# -gt 0 ] || set -- "$_w"
 	for _a in "$@"; do [ "$_v" = "$_a" ] && return 0; done
@@ -2711,7 +2843,7 @@ audit_uid_min() {
 
 # audit_arches: "arch:table" pairs for the image (not the build host).
 audit_arches() {
-	case $(dpkg --print-architecture 2>/dev/null) in
+	case $(plat_arch) in
 	amd64) echo "b64:x86_64 b32:i386" ;;
 	arm64) echo "b64:aarch64 b32:arm" ;;
 	i386) echo "b32:i386" ;;
@@ -2747,7 +2879,7 @@ audit_sudo_log() {
 
 # audit_priv_files: setuid and setgid files on the image's local filesystems.
 audit_priv_files() {
-	_c="${H_WORK:-/tmp}/audit-priv.$(stat -c %Y /var/lib/dpkg/status 2>/dev/null)"
+	_c="${H_WORK:-/tmp}/audit-priv.$(plat_pkg_db_stamp)"
 	if ! [ -f "$_c" ]; then
 		_roots=/
 		if [ "${H_CHROOT:-1}" = 0 ] && h_has findmnt; then
@@ -2914,7 +3046,9 @@ audit_rules_write() {
 audit_immutable_check() {
 	[ -d "$AUDIT_RULES_D" ] || { h_say "no $AUDIT_RULES_D (auditd is not installed)"; return 1; }
 	_e=
-	for _f in $(ls -1v "$AUDIT_RULES_D" | grep '\.rules$'); do
+	_fs=$(ls -1v "$AUDIT_RULES_D") # version order, as augenrules reads them
+	for _f in $_fs; do
+		case $_f in *.rules) ;; *) continue ;; esac
 		_l=$(grep -E '^[[:space:]]*-e[[:space:]]' "$AUDIT_RULES_D/$_f" | tail -n 1)
 		[ -n "$_l" ] && _e="$_f: $_l"
 	done
@@ -3231,7 +3365,7 @@ maint_names() {
 	shift
 	_mo=$("$@") || { h_say "cannot read: $*"; return 1; }
 	[ -z "$_mo" ] && { h_say "no $_mw"; return 0; }
-	h_say "$_mw: $(echo $_mo)"
+	h_say "$_mw: $(h_flat "$_mo")"
 	return 1
 }
 
@@ -3248,7 +3382,8 @@ maint_dups() {
 # maint_lock_empty: lock the password of accounts whose password field is
 # empty, except the build user.
 maint_lock_empty() {
-	for _mu in $(awk -F: '$2 == "" { print $1 }' /etc/shadow); do
+	_mus=$(awk -F: '$2 == "" { print $1 }' /etc/shadow)
+	for _mu in $_mus; do
 		if [ "$_mu" = "${SUDO_USER:-}" ]; then
 			h_say "$_mu is the build user (SUDO_USER): not locked; set a password or lock it yourself"
 			continue
@@ -3263,7 +3398,7 @@ maint_shadow_group_check() {
 	[ -n "$_mg" ] || { h_say 'there is no shadow group'; return 0; }
 	_mmem=${_mg#*:}
 	_mprim=$(awk -F: -v g="${_mg%%:*}" '$4 == g { print $1 }' /etc/passwd)
-	h_say "shadow group (gid ${_mg%%:*}) members: ${_mmem:-none}; accounts with it as primary group: $(echo ${_mprim:-none})"
+	h_say "shadow group (gid ${_mg%%:*}) members: ${_mmem:-none}; accounts with it as primary group: $(h_flat "${_mprim:-none}")"
 	[ -z "$_mmem" ] && [ -z "$_mprim" ]
 }
 
@@ -3338,12 +3473,13 @@ maint_unowned_check() {
 maint_suid_check() {
 	_mo=$(maint_find -type f \( -perm -4000 -o -perm -2000 \) -print)
 	[ -n "$_mo" ] || { h_say 'no SUID or SGID files'; return 0; }
-	_mx=$(printf '%s\n' "$_mo" | awk '
-		FILENAME != "-" { have[$0] = 1; next }
-		{ q = $0; sub(/^\/usr\//, "/", q); if (!($0 in have) && !(q in have)) print }' /var/lib/dpkg/info/*.list -)
-	h_say "$(printf '%s\n' "$_mo" | wc -l) SUID/SGID files: $(echo $_mo)"
+	# The packages' files, a "--" line, then the SUID/SGID files.
+	_mx=$({ plat_pkg_files; echo --; printf '%s\n' "$_mo"; } | awk '
+		!sep { if ($0 == "--") sep = 1; else have[$0] = 1; next }
+		{ q = $0; sub(/^\/usr\//, "/", q); if (!($0 in have) && !(q in have)) print }')
+	h_say "$(printf '%s\n' "$_mo" | wc -l) SUID/SGID files: $(h_flat "$_mo")"
 	[ -z "$_mx" ] && { h_say 'all of them come from installed packages'; return 0; }
-	h_say "not from any installed package (review them): $(echo $_mx)"
+	h_say "not from any installed package (review them): $(h_flat "$_mx")"
 	return 1
 }
 
@@ -3379,6 +3515,7 @@ maint_homes() {
 			continue
 		fi
 		_mst=$(stat -Lc '%a %u %U' "$_mh")
+		# shellcheck disable=SC2086 # the words of stat's output
 		set -- "$1" $_mst
 		_mbad=
 		[ "$3" = "$_mid" ] || _mbad=" owner $4"
@@ -3403,10 +3540,10 @@ EOF
 maint_dots() {
 	_mrc=0 _mn=0
 	while read -r _mu _mid _mgid _mh; do
-		[ -n "$_mu" ] && [ -d "$_mh" ] || continue
+		if [ -z "$_mu" ] || ! [ -d "$_mh" ]; then continue; fi
 		! maint_home_unsafe "$_mh" || continue
 		for _mf in "$_mh"/.[!.]* "$_mh"/..?*; do
-			[ -f "$_mf" ] && ! [ -L "$_mf" ] || continue
+			if ! [ -f "$_mf" ] || [ -L "$_mf" ]; then continue; fi
 			_mn=$((_mn + 1))
 			case ${_mf##*/} in
 			.forward | .rhosts)
@@ -3418,6 +3555,7 @@ maint_dots() {
 			*) _mmax=0644 ;;
 			esac
 			_mst=$(stat -c '%a %u %g' "$_mf")
+			# shellcheck disable=SC2086 # the words of stat's output
 			set -- "$1" $_mst
 			_mbad=
 			[ $((0$2 & ~0$_mmax & 07777)) = 0 ] || _mbad=" mode $2 (want $_mmax or stricter)"
@@ -3669,7 +3807,9 @@ chk_pkg_apparmor_installed() {
 	pkg_installed apparmor-utils || _rc=1
 	return $_rc
 }
-I_pkg_apparmor_installed='apparmor apparmor-utils'
+inst_pkg_apparmor_installed() {
+	printf '%s ' apparmor apparmor-utils
+}
 
 # boot_apparmor_enabled: The kernel command line enables AppArmor
 chk_boot_apparmor_enabled() {
@@ -3686,7 +3826,9 @@ chk_apparmor_profiles_enforce_or_complain() {
 fix_apparmor_profiles_enforce_or_complain() {
 	s1_aa_fix_disabled
 }
-I_apparmor_profiles_enforce_or_complain='apparmor'
+inst_apparmor_profiles_enforce_or_complain() {
+	printf '%s ' apparmor
+}
 
 # file_grub_cfg_mode: Only root can read the GRUB configuration
 chk_file_grub_cfg_mode() {
@@ -3775,7 +3917,7 @@ fix_file_issue_net_mode() {
 
 # gdm_login_banner: The GDM login screen shows the warning banner
 chk_gdm_login_banner() {
-	s1_pkg gdm3 || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	{ s1_pkg gdm3; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	_rc=0
 	s1_dconf_ready gdm gdm || _rc=1
 	s1_dconf_is gdm org/gnome/login-screen/banner-message-enable true || _rc=1
@@ -3787,11 +3929,13 @@ fix_gdm_login_banner() {
 	s1_dconf_write gdm 60-hardening-banner org/gnome/login-screen/banner-message-enable true org/gnome/login-screen/banner-message-text "$(s1_gvariant_str "$P_banner_text")"
 	s1_dconf_update
 }
-I_gdm_login_banner='dconf-cli'
+inst_gdm_login_banner() {
+	printf '%s ' dconf-cli
+}
 
 # gdm_disable_user_list: The GDM login screen does not list users
 chk_gdm_disable_user_list() {
-	s1_pkg gdm3 || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	{ s1_pkg gdm3; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	_rc=0
 	s1_dconf_ready gdm gdm || _rc=1
 	s1_dconf_is gdm org/gnome/login-screen/disable-user-list true || _rc=1
@@ -3802,11 +3946,13 @@ fix_gdm_disable_user_list() {
 	s1_dconf_write gdm 60-hardening-user-list org/gnome/login-screen/disable-user-list true
 	s1_dconf_update
 }
-I_gdm_disable_user_list='dconf-cli'
+inst_gdm_disable_user_list() {
+	printf '%s ' dconf-cli
+}
 
 # gdm_screen_lock_idle: GNOME sessions lock the screen when idle
 chk_gdm_screen_lock_idle() {
-	s1_pkg gdm3 || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	{ s1_pkg gdm3; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	_rc=0
 	s1_dconf_ready local user || _rc=1
 	s1_dconf_uint local org/gnome/desktop/session/idle-delay 1 "$P_gdm_idle_delay" || _rc=1
@@ -3818,11 +3964,13 @@ fix_gdm_screen_lock_idle() {
 	s1_dconf_write local 60-hardening-screen-lock org/gnome/desktop/screensaver/lock-delay "uint32 $P_gdm_lock_delay" org/gnome/desktop/session/idle-delay "uint32 $P_gdm_idle_delay"
 	s1_dconf_update
 }
-I_gdm_screen_lock_idle='dconf-cli'
+inst_gdm_screen_lock_idle() {
+	printf '%s ' dconf-cli
+}
 
 # gdm_screen_lock_locked: Users cannot change the GNOME screen lock delays
 chk_gdm_screen_lock_locked() {
-	s1_pkg gdm3 || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	{ s1_pkg gdm3; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	_rc=0
 	s1_dconf_ready local user || _rc=1
 	s1_dconf_locked local /org/gnome/desktop/session/idle-delay || _rc=1
@@ -3834,11 +3982,13 @@ fix_gdm_screen_lock_locked() {
 	s1_dconf_lock local 60-hardening-screen-lock /org/gnome/desktop/session/idle-delay /org/gnome/desktop/screensaver/lock-delay
 	s1_dconf_update
 }
-I_gdm_screen_lock_locked='dconf-cli'
+inst_gdm_screen_lock_locked() {
+	printf '%s ' dconf-cli
+}
 
 # gdm_automount_disabled: GNOME does not mount or open removable media automatically
 chk_gdm_automount_disabled() {
-	s1_pkg gdm3 || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	{ s1_pkg gdm3; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	_rc=0
 	s1_dconf_ready local user || _rc=1
 	s1_dconf_is local org/gnome/desktop/media-handling/automount false || _rc=1
@@ -3850,11 +4000,13 @@ fix_gdm_automount_disabled() {
 	s1_dconf_write local 60-hardening-automount org/gnome/desktop/media-handling/automount false org/gnome/desktop/media-handling/automount-open false
 	s1_dconf_update
 }
-I_gdm_automount_disabled='dconf-cli'
+inst_gdm_automount_disabled() {
+	printf '%s ' dconf-cli
+}
 
 # gdm_automount_locked: Users cannot turn GNOME's removable media automount back on
 chk_gdm_automount_locked() {
-	s1_pkg gdm3 || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	{ s1_pkg gdm3; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	_rc=0
 	s1_dconf_ready local user || _rc=1
 	s1_dconf_locked local /org/gnome/desktop/media-handling/automount || _rc=1
@@ -3866,11 +4018,13 @@ fix_gdm_automount_locked() {
 	s1_dconf_lock local 60-hardening-automount /org/gnome/desktop/media-handling/automount /org/gnome/desktop/media-handling/automount-open
 	s1_dconf_update
 }
-I_gdm_automount_locked='dconf-cli'
+inst_gdm_automount_locked() {
+	printf '%s ' dconf-cli
+}
 
 # gdm_autorun_never: GNOME never runs software from inserted media
 chk_gdm_autorun_never() {
-	s1_pkg gdm3 || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	{ s1_pkg gdm3; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	_rc=0
 	s1_dconf_ready local user || _rc=1
 	s1_dconf_is local org/gnome/desktop/media-handling/autorun-never true || _rc=1
@@ -3881,11 +4035,13 @@ fix_gdm_autorun_never() {
 	s1_dconf_write local 60-hardening-autorun org/gnome/desktop/media-handling/autorun-never true
 	s1_dconf_update
 }
-I_gdm_autorun_never='dconf-cli'
+inst_gdm_autorun_never() {
+	printf '%s ' dconf-cli
+}
 
 # gdm_autorun_locked: Users cannot turn GNOME's media autorun back on
 chk_gdm_autorun_locked() {
-	s1_pkg gdm3 || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	{ s1_pkg gdm3; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	_rc=0
 	s1_dconf_ready local user || _rc=1
 	s1_dconf_locked local /org/gnome/desktop/media-handling/autorun-never || _rc=1
@@ -3896,11 +4052,13 @@ fix_gdm_autorun_locked() {
 	s1_dconf_lock local 60-hardening-autorun /org/gnome/desktop/media-handling/autorun-never
 	s1_dconf_update
 }
-I_gdm_autorun_locked='dconf-cli'
+inst_gdm_autorun_locked() {
+	printf '%s ' dconf-cli
+}
 
 # gdm_xdmcp_disabled: GDM does not offer XDMCP
 chk_gdm_xdmcp_disabled() {
-	s1_pkg gdm3 || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	{ s1_pkg gdm3; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	_on=$(s1_xdmcp_enabled)
 	[ -z "$_on" ] && { h_say 'no [xdmcp] Enable=true in /etc/gdm3'; return 0; }
 	h_say "XDMCP enabled: $_on"; return 1
@@ -3916,7 +4074,9 @@ chk_svc_autofs_not_in_use() {
 fix_svc_autofs_not_in_use() {
 	svc_mask autofs.service
 }
-R_svc_autofs_not_in_use='$(svc2_purgeable '\''autofs'\'' '\'''\'')'
+rm_svc_autofs_not_in_use() {
+	svc2_purgeable 'autofs' ''
+}
 
 # svc_avahi_not_in_use: The Avahi mDNS/DNS-SD daemon is not installed or not enabled
 chk_svc_avahi_not_in_use() {
@@ -3925,7 +4085,9 @@ chk_svc_avahi_not_in_use() {
 fix_svc_avahi_not_in_use() {
 	svc_mask avahi-daemon.service avahi-daemon.socket
 }
-R_svc_avahi_not_in_use='$(svc2_purgeable '\''avahi-daemon avahi-autoipd'\'' '\''libnss-mdns'\'')'
+rm_svc_avahi_not_in_use() {
+	svc2_purgeable 'avahi-daemon avahi-autoipd' 'libnss-mdns'
+}
 
 # svc_dhcp_server_not_in_use: No DHCP server is installed or enabled
 chk_svc_dhcp_server_not_in_use() {
@@ -3934,7 +4096,9 @@ chk_svc_dhcp_server_not_in_use() {
 fix_svc_dhcp_server_not_in_use() {
 	svc_mask isc-dhcp-server.service isc-dhcp-server6.service kea-dhcp4-server.service kea-dhcp6-server.service
 }
-R_svc_dhcp_server_not_in_use='$(svc2_purgeable '\''isc-dhcp-server kea-dhcp4-server kea-dhcp6-server'\'' '\'''\'')'
+rm_svc_dhcp_server_not_in_use() {
+	svc2_purgeable 'isc-dhcp-server kea-dhcp4-server kea-dhcp6-server' ''
+}
 
 # svc_dns_server_not_in_use: The BIND DNS server is not installed or not enabled
 chk_svc_dns_server_not_in_use() {
@@ -3943,7 +4107,9 @@ chk_svc_dns_server_not_in_use() {
 fix_svc_dns_server_not_in_use() {
 	svc_mask named.service bind9.service
 }
-R_svc_dns_server_not_in_use='$(svc2_purgeable '\''bind9'\'' '\'''\'')'
+rm_svc_dns_server_not_in_use() {
+	svc2_purgeable 'bind9' ''
+}
 
 # svc_dnsmasq_not_in_use: The dnsmasq daemon is not installed or not enabled
 chk_svc_dnsmasq_not_in_use() {
@@ -3952,7 +4118,9 @@ chk_svc_dnsmasq_not_in_use() {
 fix_svc_dnsmasq_not_in_use() {
 	svc_mask dnsmasq.service
 }
-R_svc_dnsmasq_not_in_use='$(svc2_purgeable '\''dnsmasq'\'' '\'''\'')'
+rm_svc_dnsmasq_not_in_use() {
+	svc2_purgeable 'dnsmasq' ''
+}
 
 # svc_ftp_server_not_in_use: No FTP server is installed or enabled
 chk_svc_ftp_server_not_in_use() {
@@ -3961,7 +4129,9 @@ chk_svc_ftp_server_not_in_use() {
 fix_svc_ftp_server_not_in_use() {
 	svc_mask vsftpd.service proftpd.service pure-ftpd.service
 }
-R_svc_ftp_server_not_in_use='$(svc2_purgeable '\''vsftpd proftpd-core proftpd-basic pure-ftpd'\'' '\''proftpd-mod-*'\'')'
+rm_svc_ftp_server_not_in_use() {
+	svc2_purgeable 'vsftpd proftpd-core proftpd-basic pure-ftpd' 'proftpd-mod-*'
+}
 
 # svc_ldap_server_not_in_use: The OpenLDAP server is not installed or not enabled
 chk_svc_ldap_server_not_in_use() {
@@ -3970,7 +4140,9 @@ chk_svc_ldap_server_not_in_use() {
 fix_svc_ldap_server_not_in_use() {
 	svc_mask slapd.service
 }
-R_svc_ldap_server_not_in_use='$(svc2_purgeable '\''slapd'\'' '\'''\'')'
+rm_svc_ldap_server_not_in_use() {
+	svc2_purgeable 'slapd' ''
+}
 
 # svc_mail_access_server_not_in_use: No IMAP or POP3 server is installed or enabled
 chk_svc_mail_access_server_not_in_use() {
@@ -3979,7 +4151,9 @@ chk_svc_mail_access_server_not_in_use() {
 fix_svc_mail_access_server_not_in_use() {
 	svc_mask dovecot.service dovecot.socket
 }
-R_svc_mail_access_server_not_in_use='$(svc2_purgeable '\''dovecot-imapd dovecot-pop3d'\'' '\'''\'')'
+rm_svc_mail_access_server_not_in_use() {
+	svc2_purgeable 'dovecot-imapd dovecot-pop3d' ''
+}
 
 # svc_nfs_server_not_in_use: The NFS server is not installed or not enabled
 chk_svc_nfs_server_not_in_use() {
@@ -3988,7 +4162,9 @@ chk_svc_nfs_server_not_in_use() {
 fix_svc_nfs_server_not_in_use() {
 	svc_mask nfs-server.service
 }
-R_svc_nfs_server_not_in_use='$(svc2_purgeable '\''nfs-kernel-server'\'' '\'''\'')'
+rm_svc_nfs_server_not_in_use() {
+	svc2_purgeable 'nfs-kernel-server' ''
+}
 
 # svc_nis_server_not_in_use: The NIS server is not installed or not enabled
 chk_svc_nis_server_not_in_use() {
@@ -3997,7 +4173,9 @@ chk_svc_nis_server_not_in_use() {
 fix_svc_nis_server_not_in_use() {
 	svc_mask ypserv.service
 }
-R_svc_nis_server_not_in_use='$(svc2_purgeable '\''ypserv'\'' '\'''\'')'
+rm_svc_nis_server_not_in_use() {
+	svc2_purgeable 'ypserv' ''
+}
 
 # svc_print_server_not_in_use: The CUPS print server is not installed or not enabled
 chk_svc_print_server_not_in_use() {
@@ -4006,7 +4184,9 @@ chk_svc_print_server_not_in_use() {
 fix_svc_print_server_not_in_use() {
 	svc_mask cups.service cups.socket cups.path cups-browsed.service
 }
-R_svc_print_server_not_in_use='$(svc2_purgeable '\''cups cups-daemon'\'' '\''cups-browsed cups-core-drivers cups-server-common cups-client cups-bsd'\'')'
+rm_svc_print_server_not_in_use() {
+	svc2_purgeable 'cups cups-daemon' 'cups-browsed cups-core-drivers cups-server-common cups-client cups-bsd'
+}
 
 # svc_rpcbind_not_in_use: rpcbind is not installed or not enabled
 chk_svc_rpcbind_not_in_use() {
@@ -4015,7 +4195,9 @@ chk_svc_rpcbind_not_in_use() {
 fix_svc_rpcbind_not_in_use() {
 	svc_mask rpcbind.service rpcbind.socket
 }
-R_svc_rpcbind_not_in_use='$(svc2_purgeable '\''rpcbind'\'' '\'''\'')'
+rm_svc_rpcbind_not_in_use() {
+	svc2_purgeable 'rpcbind' ''
+}
 
 # svc_rsync_not_in_use: The rsync daemon is not installed or not enabled
 chk_svc_rsync_not_in_use() {
@@ -4024,7 +4206,9 @@ chk_svc_rsync_not_in_use() {
 fix_svc_rsync_not_in_use() {
 	svc_mask rsync.service
 }
-R_svc_rsync_not_in_use='$(svc2_purgeable '\''rsync'\'' '\'''\'')'
+rm_svc_rsync_not_in_use() {
+	svc2_purgeable 'rsync' ''
+}
 
 # svc_samba_not_in_use: The Samba file server is not installed or not enabled
 chk_svc_samba_not_in_use() {
@@ -4033,7 +4217,9 @@ chk_svc_samba_not_in_use() {
 fix_svc_samba_not_in_use() {
 	svc_mask smbd.service nmbd.service samba-ad-dc.service
 }
-R_svc_samba_not_in_use='$(svc2_purgeable '\''samba'\'' '\''samba-vfs-modules samba-ad-dc samba-ad-provision'\'')'
+rm_svc_samba_not_in_use() {
+	svc2_purgeable 'samba' 'samba-vfs-modules samba-ad-dc samba-ad-provision'
+}
 
 # svc_snmp_not_in_use: The SNMP agent is not installed or not enabled
 chk_svc_snmp_not_in_use() {
@@ -4042,7 +4228,9 @@ chk_svc_snmp_not_in_use() {
 fix_svc_snmp_not_in_use() {
 	svc_mask snmpd.service
 }
-R_svc_snmp_not_in_use='$(svc2_purgeable '\''snmpd'\'' '\'''\'')'
+rm_svc_snmp_not_in_use() {
+	svc2_purgeable 'snmpd' ''
+}
 
 # svc_tftp_server_not_in_use: No TFTP server is installed or enabled
 chk_svc_tftp_server_not_in_use() {
@@ -4051,7 +4239,9 @@ chk_svc_tftp_server_not_in_use() {
 fix_svc_tftp_server_not_in_use() {
 	svc_mask tftpd-hpa.service atftpd.service atftpd.socket
 }
-R_svc_tftp_server_not_in_use='$(svc2_purgeable '\''tftpd-hpa tftpd atftpd'\'' '\'''\'')'
+rm_svc_tftp_server_not_in_use() {
+	svc2_purgeable 'tftpd-hpa tftpd atftpd' ''
+}
 
 # svc_web_proxy_not_in_use: The Squid web proxy is not installed or not enabled
 chk_svc_web_proxy_not_in_use() {
@@ -4060,7 +4250,9 @@ chk_svc_web_proxy_not_in_use() {
 fix_svc_web_proxy_not_in_use() {
 	svc_mask squid.service
 }
-R_svc_web_proxy_not_in_use='$(svc2_purgeable '\''squid squid-openssl'\'' '\'''\'')'
+rm_svc_web_proxy_not_in_use() {
+	svc2_purgeable 'squid squid-openssl' ''
+}
 
 # svc_web_server_not_in_use: No web server (Apache, nginx, lighttpd) is installed or enabled
 chk_svc_web_server_not_in_use() {
@@ -4069,7 +4261,9 @@ chk_svc_web_server_not_in_use() {
 fix_svc_web_server_not_in_use() {
 	svc_mask apache2.service nginx.service lighttpd.service
 }
-R_svc_web_server_not_in_use='$(svc2_purgeable '\''apache2 apache2-bin nginx nginx-common nginx-core nginx-full nginx-light nginx-extras lighttpd'\'' '\''libapache2-mod-* libnginx-mod-* lighttpd-mod-*'\'')'
+rm_svc_web_server_not_in_use() {
+	svc2_purgeable 'apache2 apache2-bin nginx nginx-common nginx-core nginx-full nginx-light nginx-extras lighttpd' 'libapache2-mod-* libnginx-mod-* lighttpd-mod-*'
+}
 
 # svc_xinetd_not_in_use: xinetd is not installed or not enabled
 chk_svc_xinetd_not_in_use() {
@@ -4078,7 +4272,9 @@ chk_svc_xinetd_not_in_use() {
 fix_svc_xinetd_not_in_use() {
 	svc_mask xinetd.service
 }
-R_svc_xinetd_not_in_use='$(svc2_purgeable '\''xinetd'\'' '\'''\'')'
+rm_svc_xinetd_not_in_use() {
+	svc2_purgeable 'xinetd' ''
+}
 
 # mta_local_only: The mail transfer agent listens on the loopback interface only
 chk_mta_local_only() {
@@ -4092,37 +4288,49 @@ fix_mta_local_only() {
 chk_pkg_nis_client_absent() {
 	svc2_off 'nis' 'ypbind-mt yp-tools' ''
 }
-R_pkg_nis_client_absent='$(svc2_purgeable '\''nis'\'' '\''ypbind-mt yp-tools'\'')'
+rm_pkg_nis_client_absent() {
+	svc2_purgeable 'nis' 'ypbind-mt yp-tools'
+}
 
 # pkg_rsh_client_absent: The rsh client is not installed
 chk_pkg_rsh_client_absent() {
 	svc2_off 'rsh-client rsh-redone-client' '' ''
 }
-R_pkg_rsh_client_absent='$(svc2_purgeable '\''rsh-client rsh-redone-client'\'' '\'''\'')'
+rm_pkg_rsh_client_absent() {
+	svc2_purgeable 'rsh-client rsh-redone-client' ''
+}
 
 # pkg_talk_client_absent: The talk client is not installed
 chk_pkg_talk_client_absent() {
 	svc2_off 'talk inetutils-talk' '' ''
 }
-R_pkg_talk_client_absent='$(svc2_purgeable '\''talk inetutils-talk'\'' '\'''\'')'
+rm_pkg_talk_client_absent() {
+	svc2_purgeable 'talk inetutils-talk' ''
+}
 
 # pkg_telnet_client_absent: The telnet client is not installed
 chk_pkg_telnet_client_absent() {
 	svc2_off 'telnet inetutils-telnet' '' ''
 }
-R_pkg_telnet_client_absent='$(svc2_purgeable '\''telnet inetutils-telnet'\'' '\'''\'')'
+rm_pkg_telnet_client_absent() {
+	svc2_purgeable 'telnet inetutils-telnet' ''
+}
 
 # pkg_ldap_client_absent: The LDAP client tools are not installed
 chk_pkg_ldap_client_absent() {
 	svc2_off 'ldap-utils' '' ''
 }
-R_pkg_ldap_client_absent='$(svc2_purgeable '\''ldap-utils'\'' '\'''\'')'
+rm_pkg_ldap_client_absent() {
+	svc2_purgeable 'ldap-utils' ''
+}
 
 # pkg_ftp_client_absent: No FTP client is installed
 chk_pkg_ftp_client_absent() {
 	svc2_off 'ftp tnftp inetutils-ftp' '' ''
 }
-R_pkg_ftp_client_absent='$(svc2_purgeable '\''ftp tnftp inetutils-ftp'\'' '\'''\'')'
+rm_pkg_ftp_client_absent() {
+	svc2_purgeable 'ftp tnftp inetutils-ftp' ''
+}
 
 # time_single_daemon: Exactly one time synchronisation daemon is enabled
 chk_time_single_daemon() {
@@ -4131,59 +4339,71 @@ chk_time_single_daemon() {
 fix_time_single_daemon() {
 	svc2_time_fix
 }
-I_time_single_daemon='$(svc2_time_daemon)'
+inst_time_single_daemon() {
+	svc2_time_daemon
+}
 
 # time_timesyncd_servers: systemd-timesyncd uses the configured time servers
 chk_time_timesyncd_servers() {
-	[ "$(svc2_time_daemon)" = systemd-timesyncd ] || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	{ [ "$(svc2_time_daemon)" = systemd-timesyncd ]; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	svc2_tsd_check
 }
 fix_time_timesyncd_servers() {
 	svc2_tsd_fix
 }
-I_time_timesyncd_servers='systemd-timesyncd'
+inst_time_timesyncd_servers() {
+	printf '%s ' systemd-timesyncd
+}
 
 # time_timesyncd_enabled: systemd-timesyncd starts at boot
 chk_time_timesyncd_enabled() {
-	[ "$(svc2_time_daemon)" = systemd-timesyncd ] || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	{ [ "$(svc2_time_daemon)" = systemd-timesyncd ]; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	pkg_installed systemd-timesyncd || return 1
 	svc_enabled systemd-timesyncd.service
 }
 fix_time_timesyncd_enabled() {
 	svc_enable systemd-timesyncd.service
 }
-I_time_timesyncd_enabled='systemd-timesyncd'
+inst_time_timesyncd_enabled() {
+	printf '%s ' systemd-timesyncd
+}
 
 # time_chrony_servers: chrony uses the configured time servers
 chk_time_chrony_servers() {
-	[ "$(svc2_time_daemon)" = chrony ] || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	{ [ "$(svc2_time_daemon)" = chrony ]; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	svc2_chrony_check
 }
 fix_time_chrony_servers() {
 	svc2_chrony_fix
 }
-I_time_chrony_servers='chrony'
+inst_time_chrony_servers() {
+	printf '%s ' chrony
+}
 
 # time_chrony_user: chronyd drops its privileges to _chrony
 chk_time_chrony_user() {
-	[ "$(svc2_time_daemon)" = chrony ] || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	{ [ "$(svc2_time_daemon)" = chrony ]; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	svc2_chrony_user_check
 }
 fix_time_chrony_user() {
 	svc2_chrony_user_fix
 }
-I_time_chrony_user='chrony'
+inst_time_chrony_user() {
+	printf '%s ' chrony
+}
 
 # time_chrony_enabled: chrony starts at boot
 chk_time_chrony_enabled() {
-	[ "$(svc2_time_daemon)" = chrony ] || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	{ [ "$(svc2_time_daemon)" = chrony ]; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	pkg_installed chrony || return 1
 	svc_enabled chrony.service
 }
 fix_time_chrony_enabled() {
 	svc_enable chrony.service
 }
-I_time_chrony_enabled='chrony'
+inst_time_chrony_enabled() {
+	printf '%s ' chrony
+}
 
 # cron_enabled: The cron daemon starts at boot
 chk_cron_enabled() {
@@ -4193,7 +4413,9 @@ chk_cron_enabled() {
 fix_cron_enabled() {
 	svc_enable cron.service
 }
-I_cron_enabled='cron'
+inst_cron_enabled() {
+	printf '%s ' cron
+}
 
 # file_crontab_perms: /etc/crontab is readable and writable by root only
 chk_file_crontab_perms() {
@@ -4203,7 +4425,9 @@ chk_file_crontab_perms() {
 fix_file_crontab_perms() {
 	file_fix_mode /etc/crontab 600 root root
 }
-I_file_crontab_perms='cron'
+inst_file_crontab_perms() {
+	printf '%s ' cron
+}
 
 # file_cron_hourly_perms: /etc/cron.hourly is accessible to root only
 chk_file_cron_hourly_perms() {
@@ -4213,7 +4437,9 @@ chk_file_cron_hourly_perms() {
 fix_file_cron_hourly_perms() {
 	file_fix_mode /etc/cron.hourly 700 root root
 }
-I_file_cron_hourly_perms='cron'
+inst_file_cron_hourly_perms() {
+	printf '%s ' cron
+}
 
 # file_cron_daily_perms: /etc/cron.daily is accessible to root only
 chk_file_cron_daily_perms() {
@@ -4223,7 +4449,9 @@ chk_file_cron_daily_perms() {
 fix_file_cron_daily_perms() {
 	file_fix_mode /etc/cron.daily 700 root root
 }
-I_file_cron_daily_perms='cron'
+inst_file_cron_daily_perms() {
+	printf '%s ' cron
+}
 
 # file_cron_weekly_perms: /etc/cron.weekly is accessible to root only
 chk_file_cron_weekly_perms() {
@@ -4233,7 +4461,9 @@ chk_file_cron_weekly_perms() {
 fix_file_cron_weekly_perms() {
 	file_fix_mode /etc/cron.weekly 700 root root
 }
-I_file_cron_weekly_perms='cron'
+inst_file_cron_weekly_perms() {
+	printf '%s ' cron
+}
 
 # file_cron_monthly_perms: /etc/cron.monthly is accessible to root only
 chk_file_cron_monthly_perms() {
@@ -4243,7 +4473,9 @@ chk_file_cron_monthly_perms() {
 fix_file_cron_monthly_perms() {
 	file_fix_mode /etc/cron.monthly 700 root root
 }
-I_file_cron_monthly_perms='cron'
+inst_file_cron_monthly_perms() {
+	printf '%s ' cron
+}
 
 # file_cron_d_perms: /etc/cron.d is accessible to root only
 chk_file_cron_d_perms() {
@@ -4253,7 +4485,9 @@ chk_file_cron_d_perms() {
 fix_file_cron_d_perms() {
 	file_fix_mode /etc/cron.d 700 root root
 }
-I_file_cron_d_perms='cron'
+inst_file_cron_d_perms() {
+	printf '%s ' cron
+}
 
 # cron_allow_restricted: Only users listed in /etc/cron.allow may use crontab
 chk_cron_allow_restricted() {
@@ -4267,7 +4501,9 @@ fix_cron_allow_restricted() {
 	svc2_allow_fix /etc/cron.allow crontab
 	rm -f /etc/cron.deny && h_say 'removed /etc/cron.deny'
 }
-I_cron_allow_restricted='cron'
+inst_cron_allow_restricted() {
+	printf '%s ' cron
+}
 
 # at_allow_restricted: Only users listed in /etc/at.allow may use at
 chk_at_allow_restricted() {
@@ -4302,7 +4538,9 @@ chk_svc_bluetooth_not_in_use() {
 fix_svc_bluetooth_not_in_use() {
 	svc_mask bluetooth.service
 }
-R_svc_bluetooth_not_in_use='$(svc2_purgeable '\''bluez'\'' '\'''\'')'
+rm_svc_bluetooth_not_in_use() {
+	svc2_purgeable 'bluez' ''
+}
 
 # sysctl_ip_forward_disabled: The image boots with IP forwarding off
 chk_sysctl_ip_forward_disabled() {
@@ -4386,7 +4624,7 @@ fix_sysctl_tcp_syncookies_enabled() {
 
 # sysctl_ipv6_accept_ra_disabled: IPv6 router advertisements are not accepted
 chk_sysctl_ipv6_accept_ra_disabled() {
-	[ "$P_ipv6" != false ] || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	{ [ "$P_ipv6" != false ]; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	net3_check net.ipv6.conf.all.accept_ra=0 net.ipv6.conf.default.accept_ra=0
 }
 fix_sysctl_ipv6_accept_ra_disabled() {
@@ -4404,21 +4642,25 @@ fix_fw_single_utility() {
 
 # fw_ufw_installed: ufw is installed
 chk_fw_ufw_installed() {
-	fw_is ufw || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	{ fw_is ufw; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	pkg_installed ufw
 }
-I_fw_ufw_installed='ufw'
+inst_fw_ufw_installed() {
+	printf '%s ' ufw
+}
 
 # fw_ufw_no_iptables_persistent: iptables-persistent is not installed beside ufw
 chk_fw_ufw_no_iptables_persistent() {
-	fw_is ufw || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	{ fw_is ufw; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	pkg_absent iptables-persistent
 }
-R_fw_ufw_no_iptables_persistent='iptables-persistent'
+rm_fw_ufw_no_iptables_persistent() {
+	printf '%s ' iptables-persistent
+}
 
 # fw_ufw_enabled: ufw is enabled for boot
 chk_fw_ufw_enabled() {
-	fw_is ufw || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	{ fw_is ufw; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	fw_ufw_enabled
 }
 fix_fw_ufw_enabled() {
@@ -4427,7 +4669,7 @@ fix_fw_ufw_enabled() {
 
 # fw_ufw_loopback: ufw accepts loopback traffic and drops loopback addresses on other interfaces
 chk_fw_ufw_loopback() {
-	fw_is ufw || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	{ fw_is ufw; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	fw_ufw_loopback
 }
 fix_fw_ufw_loopback() {
@@ -4436,7 +4678,7 @@ fix_fw_ufw_loopback() {
 
 # fw_ufw_outbound: ufw accepts new outbound connections
 chk_fw_ufw_outbound() {
-	fw_is ufw || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	{ fw_is ufw; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	fw_ufw_outbound
 }
 fix_fw_ufw_outbound() {
@@ -4445,7 +4687,7 @@ fix_fw_ufw_outbound() {
 
 # fw_ufw_open_ports: ufw accepts the allowed inbound ports, SSH included
 chk_fw_ufw_open_ports() {
-	fw_is ufw || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	{ fw_is ufw; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	fw_ufw_open_ports
 }
 fix_fw_ufw_open_ports() {
@@ -4454,7 +4696,7 @@ fix_fw_ufw_open_ports() {
 
 # fw_ufw_default_deny: ufw drops what no rule accepts, in, out and routed
 chk_fw_ufw_default_deny() {
-	fw_is ufw || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	{ fw_is ufw; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	fw_ufw_default_deny
 }
 fix_fw_ufw_default_deny() {
@@ -4463,14 +4705,16 @@ fix_fw_ufw_default_deny() {
 
 # fw_nft_installed: nftables is installed
 chk_fw_nft_installed() {
-	fw_is nftables || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	{ fw_is nftables; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	pkg_installed nftables
 }
-I_fw_nft_installed='nftables'
+inst_fw_nft_installed() {
+	printf '%s ' nftables
+}
 
 # fw_nft_ufw_disabled: ufw is absent or disabled for boot beside nftables
 chk_fw_nft_ufw_disabled() {
-	fw_is nftables || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	{ fw_is nftables; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	fw_ufw_off_check
 }
 fix_fw_nft_ufw_disabled() {
@@ -4479,7 +4723,7 @@ fix_fw_nft_ufw_disabled() {
 
 # fw_nft_no_iptables_rules: No iptables ruleset is restored at boot beside nftables
 chk_fw_nft_no_iptables_rules() {
-	fw_is nftables || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	{ fw_is nftables; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	fw_nfp_off_check
 }
 fix_fw_nft_no_iptables_rules() {
@@ -4488,7 +4732,7 @@ fix_fw_nft_no_iptables_rules() {
 
 # fw_nft_table: The nftables boot ruleset defines a table
 chk_fw_nft_table() {
-	fw_is nftables || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	{ fw_is nftables; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	fw_nft_table
 }
 fix_fw_nft_table() {
@@ -4497,7 +4741,7 @@ fix_fw_nft_table() {
 
 # fw_nft_base_chains: The nftables boot ruleset has filter chains on the input, forward and output hooks
 chk_fw_nft_base_chains() {
-	fw_is nftables || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	{ fw_is nftables; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	fw_nft_base_chains
 }
 fix_fw_nft_base_chains() {
@@ -4506,7 +4750,7 @@ fix_fw_nft_base_chains() {
 
 # fw_nft_loopback: nftables accepts loopback traffic and drops loopback addresses on other interfaces
 chk_fw_nft_loopback() {
-	fw_is nftables || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	{ fw_is nftables; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	fw_nft_loopback
 }
 fix_fw_nft_loopback() {
@@ -4515,7 +4759,7 @@ fix_fw_nft_loopback() {
 
 # fw_nft_connections: nftables accepts established traffic, new outbound connections and the allowed inbound ports
 chk_fw_nft_connections() {
-	fw_is nftables || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	{ fw_is nftables; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	fw_nft_connections
 }
 fix_fw_nft_connections() {
@@ -4524,7 +4768,7 @@ fix_fw_nft_connections() {
 
 # fw_nft_default_deny: nftables drops what no rule accepts on input, forward and output
 chk_fw_nft_default_deny() {
-	fw_is nftables || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	{ fw_is nftables; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	fw_nft_default_deny
 }
 fix_fw_nft_default_deny() {
@@ -4533,7 +4777,7 @@ fix_fw_nft_default_deny() {
 
 # fw_nft_service_enabled: nftables.service loads the ruleset at boot
 chk_fw_nft_service_enabled() {
-	fw_is nftables || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	{ fw_is nftables; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	svc_enabled nftables.service
 }
 fix_fw_nft_service_enabled() {
@@ -4542,7 +4786,7 @@ fix_fw_nft_service_enabled() {
 
 # fw_nft_permanent: The nftables ruleset is the one nftables.service loads at boot
 chk_fw_nft_permanent() {
-	fw_is nftables || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	{ fw_is nftables; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	fw_nft_permanent
 }
 fix_fw_nft_permanent() {
@@ -4551,24 +4795,28 @@ fix_fw_nft_permanent() {
 
 # fw_ipt_installed: iptables and iptables-persistent are installed
 chk_fw_ipt_installed() {
-	fw_is iptables || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	{ fw_is iptables; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	pkg_installed iptables && pkg_installed iptables-persistent
 }
-I_fw_ipt_installed='iptables iptables-persistent'
+inst_fw_ipt_installed() {
+	printf '%s ' iptables iptables-persistent
+}
 
 # fw_ipt_nftables_unused: nftables is not used beside iptables
 chk_fw_ipt_nftables_unused() {
-	fw_is iptables || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	{ fw_is iptables; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	fw_ipt_nft_check
 }
 fix_fw_ipt_nftables_unused() {
 	svc_mask nftables.service
 }
-R_fw_ipt_nftables_unused='nftables'
+rm_fw_ipt_nftables_unused() {
+	printf '%s ' nftables
+}
 
 # fw_ipt_ufw_disabled: ufw is absent or disabled for boot beside iptables
 chk_fw_ipt_ufw_disabled() {
-	fw_is iptables || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	{ fw_is iptables; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	fw_ufw_off_check
 }
 fix_fw_ipt_ufw_disabled() {
@@ -4577,7 +4825,7 @@ fix_fw_ipt_ufw_disabled() {
 
 # fw_ipt_default_deny: iptables drops what no rule accepts on INPUT, FORWARD and OUTPUT
 chk_fw_ipt_default_deny() {
-	fw_is iptables || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	{ fw_is iptables; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	fw_ipt_default_deny 4
 }
 fix_fw_ipt_default_deny() {
@@ -4586,7 +4834,7 @@ fix_fw_ipt_default_deny() {
 
 # fw_ipt_loopback: iptables accepts loopback traffic and drops 127.0.0.0/8 on other interfaces
 chk_fw_ipt_loopback() {
-	fw_is iptables || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	{ fw_is iptables; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	fw_ipt_loopback 4
 }
 fix_fw_ipt_loopback() {
@@ -4595,7 +4843,7 @@ fix_fw_ipt_loopback() {
 
 # fw_ipt_connections: iptables accepts established traffic and new outbound connections
 chk_fw_ipt_connections() {
-	fw_is iptables || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	{ fw_is iptables; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	fw_ipt_connections 4
 }
 fix_fw_ipt_connections() {
@@ -4604,7 +4852,7 @@ fix_fw_ipt_connections() {
 
 # fw_ipt_open_ports: iptables accepts the allowed inbound ports, SSH included
 chk_fw_ipt_open_ports() {
-	fw_is iptables || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	{ fw_is iptables; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	fw_ipt_open_ports 4
 }
 fix_fw_ipt_open_ports() {
@@ -4613,7 +4861,7 @@ fix_fw_ipt_open_ports() {
 
 # fw_ip6t_default_deny: ip6tables drops what no rule accepts on INPUT, FORWARD and OUTPUT
 chk_fw_ip6t_default_deny() {
-	fw_is iptables && [ "$P_ipv6" != false ] || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	{ fw_is iptables && [ "$P_ipv6" != false ]; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	fw_ipt_default_deny 6
 }
 fix_fw_ip6t_default_deny() {
@@ -4622,7 +4870,7 @@ fix_fw_ip6t_default_deny() {
 
 # fw_ip6t_loopback: ip6tables accepts loopback traffic and drops ::1 on other interfaces
 chk_fw_ip6t_loopback() {
-	fw_is iptables && [ "$P_ipv6" != false ] || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	{ fw_is iptables && [ "$P_ipv6" != false ]; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	fw_ipt_loopback 6
 }
 fix_fw_ip6t_loopback() {
@@ -4631,7 +4879,7 @@ fix_fw_ip6t_loopback() {
 
 # fw_ip6t_connections: ip6tables accepts established traffic and new outbound connections
 chk_fw_ip6t_connections() {
-	fw_is iptables && [ "$P_ipv6" != false ] || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	{ fw_is iptables && [ "$P_ipv6" != false ]; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	fw_ipt_connections 6
 }
 fix_fw_ip6t_connections() {
@@ -4640,7 +4888,7 @@ fix_fw_ip6t_connections() {
 
 # fw_ip6t_open_ports: ip6tables accepts the allowed inbound ports, SSH included
 chk_fw_ip6t_open_ports() {
-	fw_is iptables && [ "$P_ipv6" != false ] || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	{ fw_is iptables && [ "$P_ipv6" != false ]; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	fw_ipt_open_ports 6
 }
 fix_fw_ip6t_open_ports() {
@@ -4845,7 +5093,9 @@ fix_sshd_use_pam() {
 chk_sudo_installed() {
 	pkg_installed sudo || pkg_installed sudo-ldap
 }
-I_sudo_installed='sudo'
+inst_sudo_installed() {
+	printf '%s ' sudo
+}
 
 # sudo_use_pty: sudo runs commands in a pseudo terminal
 chk_sudo_use_pty() {
@@ -4911,19 +5161,25 @@ fix_su_restricted() {
 chk_pam_runtime_installed() {
 	pkg_installed libpam-runtime
 }
-I_pam_runtime_installed='libpam-runtime'
+inst_pam_runtime_installed() {
+	printf '%s ' libpam-runtime
+}
 
 # pam_modules_installed: PAM's modules (libpam-modules) are installed
 chk_pam_modules_installed() {
 	pkg_installed libpam-modules
 }
-I_pam_modules_installed='libpam-modules'
+inst_pam_modules_installed() {
+	printf '%s ' libpam-modules
+}
 
 # pam_pwquality_installed: pam_pwquality is installed
 chk_pam_pwquality_installed() {
 	pkg_installed libpam-pwquality
 }
-I_pam_pwquality_installed='libpam-pwquality'
+inst_pam_pwquality_installed() {
+	printf '%s ' libpam-pwquality
+}
 
 # pam_unix_enabled: pam_unix is in every common PAM stack
 chk_pam_unix_enabled() {
@@ -4956,7 +5212,9 @@ chk_pam_pwquality_enabled() {
 fix_pam_pwquality_enabled() {
 	s5_pam_update pwquality
 }
-I_pam_pwquality_enabled='libpam-pwquality'
+inst_pam_pwquality_enabled() {
+	printf '%s ' libpam-pwquality
+}
 
 # pam_pwhistory_enabled: pam_pwhistory refuses reused passwords
 chk_pam_pwhistory_enabled() {
@@ -4990,7 +5248,9 @@ chk_pwquality_difok() {
 fix_pwquality_difok() {
 	s5_pwq_set difok "$P_pwquality_difok"
 }
-I_pwquality_difok='libpam-pwquality'
+inst_pwquality_difok() {
+	printf '%s ' libpam-pwquality
+}
 
 # pwquality_minlen: Passwords are at least 14 characters long
 chk_pwquality_minlen() {
@@ -4999,7 +5259,9 @@ chk_pwquality_minlen() {
 fix_pwquality_minlen() {
 	s5_pwq_set minlen "$P_pwquality_minlen"
 }
-I_pwquality_minlen='libpam-pwquality'
+inst_pwquality_minlen() {
+	printf '%s ' libpam-pwquality
+}
 
 # pwquality_complexity: Passwords mix character classes
 chk_pwquality_complexity() {
@@ -5008,7 +5270,9 @@ chk_pwquality_complexity() {
 fix_pwquality_complexity() {
 	s5_pwq_set minclass "$P_pwquality_minclass"
 }
-I_pwquality_complexity='libpam-pwquality'
+inst_pwquality_complexity() {
+	printf '%s ' libpam-pwquality
+}
 
 # pwquality_maxrepeat: Passwords repeat a character at most three times in a row
 chk_pwquality_maxrepeat() {
@@ -5017,7 +5281,9 @@ chk_pwquality_maxrepeat() {
 fix_pwquality_maxrepeat() {
 	s5_pwq_set maxrepeat "$P_pwquality_maxrepeat"
 }
-I_pwquality_maxrepeat='libpam-pwquality'
+inst_pwquality_maxrepeat() {
+	printf '%s ' libpam-pwquality
+}
 
 # pwquality_maxsequence: Passwords hold no sequence longer than three characters
 chk_pwquality_maxsequence() {
@@ -5026,7 +5292,9 @@ chk_pwquality_maxsequence() {
 fix_pwquality_maxsequence() {
 	s5_pwq_set maxsequence "$P_pwquality_maxsequence"
 }
-I_pwquality_maxsequence='libpam-pwquality'
+inst_pwquality_maxsequence() {
+	printf '%s ' libpam-pwquality
+}
 
 # pwquality_dictcheck: Passwords are checked against a dictionary
 chk_pwquality_dictcheck() {
@@ -5035,7 +5303,9 @@ chk_pwquality_dictcheck() {
 fix_pwquality_dictcheck() {
 	s5_pwq_set dictcheck 1
 }
-I_pwquality_dictcheck='libpam-pwquality'
+inst_pwquality_dictcheck() {
+	printf '%s ' libpam-pwquality
+}
 
 # pwquality_enforcing: Weak passwords are refused, not only warned about
 chk_pwquality_enforcing() {
@@ -5046,7 +5316,9 @@ chk_pwquality_enforcing() {
 fix_pwquality_enforcing() {
 	s5_pwq_set enforcing 1
 }
-I_pwquality_enforcing='libpam-pwquality'
+inst_pwquality_enforcing() {
+	printf '%s ' libpam-pwquality
+}
 
 # pwquality_enforce_for_root: Password quality applies to root too
 chk_pwquality_enforce_for_root() {
@@ -5055,7 +5327,9 @@ chk_pwquality_enforce_for_root() {
 fix_pwquality_enforce_for_root() {
 	s5_pwq_set enforce_for_root ''
 }
-I_pwquality_enforce_for_root='libpam-pwquality'
+inst_pwquality_enforce_for_root() {
+	printf '%s ' libpam-pwquality
+}
 
 # pwhistory_remember: The last 24 passwords cannot be reused
 chk_pwhistory_remember() {
@@ -5189,6 +5463,7 @@ chk_root_path_integrity() {
 	# root's login shell reads /etc/profile and ~/.profile; run one (without su,
 	# whose PAM session is slow in a chroot) to see the PATH it ends up with.
 	_sh=$(awk -F: '$1 == "root" { print $7 }' /etc/passwd); [ -x "$_sh" ] || _sh=/bin/sh
+	# shellcheck disable=SC2016 # $PATH is for the login shell to expand
 	_path=$(cd /root && env -i HOME=/root USER=root LOGNAME=root SHELL="$_sh" "$_sh" -l -c 'printf %s "$PATH"' 2>/dev/null </dev/null)
 	h_say "root PATH: $_path"; _rc=0
 	case ":$_path:" in *::* | *:.:*) h_say 'empty or . entry'; _rc=1 ;; esac
@@ -5207,7 +5482,8 @@ chk_root_umask() {
 	_rc=1
 	for _f in /root/.bash_profile /root/.bashrc /root/.profile; do
 		[ -f "$_f" ] || continue
-		for _m in $(awk '$1 == "umask" { print $2 }' "$_f"); do
+		_ms=$(awk '$1 == "umask" { print $2 }' "$_f")
+		for _m in $_ms; do
 			h_say "$_f: umask $_m"
 			if [ $((0$_m & 027)) = $((027)) ]; then _rc=0; else h_say "$_f: umask $_m is weaker than 027"; return 1; fi
 		done
@@ -5262,7 +5538,8 @@ fix_shell_timeout() {
 chk_default_umask() {
 	_d=$(kv_value /etc/login.defs UMASK); h_say "login.defs UMASK ${_d:-unset}"
 	[ -n "$_d" ] && [ $((0$_d & 027)) = $((027)) ] || return 1
-	for _m in $(grep -hEs '^[[:space:]]*umask[[:space:]]+[0-7]+' /etc/profile /etc/profile.d/*.sh /etc/bash.bashrc | awk '{ print $2 }'); do
+	_ms=$(grep -hEs '^[[:space:]]*umask[[:space:]]+[0-7]+' /etc/profile /etc/profile.d/*.sh /etc/bash.bashrc | awk '{ print $2 }')
+	for _m in $_ms; do
 		[ $((0$_m & 027)) = $((027)) ] || { h_say "a profile file sets umask $_m"; return 1; }
 	done
 	grep -qEs '^[[:space:]]*umask[[:space:]]+0?[0-7]*[27]7' /etc/profile.d/*.sh /etc/profile || { h_say 'no umask in /etc/profile(.d)'; return 1; }
@@ -5280,7 +5557,7 @@ chk_journald_service_enabled() {
 	svc_enabled systemd-journald.service
 }
 fix_journald_service_enabled() {
-	systemctl unmask systemd-journald.service
+	plat_svc_unmask systemd-journald.service
 	h_say 'unmasked systemd-journald.service (it is static: started by sockets at boot)'
 }
 
@@ -5307,14 +5584,16 @@ fix_log_single_logger() {
 
 # journald_remote_installed: systemd-journal-remote is installed
 chk_journald_remote_installed() {
-	[ "$P_log_logger" = journald ] || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	{ [ "$P_log_logger" = journald ]; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	pkg_installed systemd-journal-remote
 }
-I_journald_remote_installed='systemd-journal-remote'
+inst_journald_remote_installed() {
+	printf '%s ' systemd-journal-remote
+}
 
 # journald_upload_configured: systemd-journal-upload knows its server and TLS credentials
 chk_journald_upload_configured() {
-	[ "$P_log_logger" = journald ] || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	{ [ "$P_log_logger" = journald ]; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	log_upload_check
 }
 fix_journald_upload_configured() {
@@ -5323,7 +5602,7 @@ fix_journald_upload_configured() {
 
 # journald_upload_enabled: systemd-journal-upload starts at boot
 chk_journald_upload_enabled() {
-	[ "$P_log_logger" = journald ] || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	{ [ "$P_log_logger" = journald ]; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	log_upload_url >/dev/null || { h_say 'no upload URL configured (parameter journald_upload_url): nothing to upload to; enabling the service would only fail at boot'; return 3; }
 	svc_enabled systemd-journal-upload.service
 }
@@ -5333,22 +5612,22 @@ fix_journald_upload_enabled() {
 
 # journald_remote_receiver_disabled: The image does not receive journals from other hosts
 chk_journald_remote_receiver_disabled() {
-	[ "$P_log_logger" = journald ] || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	{ [ "$P_log_logger" = journald ]; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	_rc=0
 	for _u in systemd-journal-remote.socket systemd-journal-remote.service; do
-		_s=$(systemctl is-enabled "$_u" 2>/dev/null)
+		_s=$(plat_svc_state "$_u")
 		h_say "$_u: ${_s:-not installed}"
 		[ "$_s" = masked ] || _rc=1
 	done
 	return $_rc
 }
 fix_journald_remote_receiver_disabled() {
-	systemctl mask systemd-journal-remote.socket systemd-journal-remote.service
+	plat_svc_mask systemd-journal-remote.socket systemd-journal-remote.service
 }
 
 # journald_no_forward_to_syslog: journald does not forward to a syslog daemon
 chk_journald_no_forward_to_syslog() {
-	[ "$P_log_logger" = journald ] || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	{ [ "$P_log_logger" = journald ]; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	log_jd_is ForwardToSyslog no
 }
 fix_journald_no_forward_to_syslog() {
@@ -5357,7 +5636,7 @@ fix_journald_no_forward_to_syslog() {
 
 # journald_compress: journald compresses large journal entries
 chk_journald_compress() {
-	[ "$P_log_logger" = journald ] || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	{ [ "$P_log_logger" = journald ]; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	log_jd_is Compress yes
 }
 fix_journald_compress() {
@@ -5366,7 +5645,7 @@ fix_journald_compress() {
 
 # journald_storage_persistent: journald keeps the journal on disk
 chk_journald_storage_persistent() {
-	[ "$P_log_logger" = journald ] || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	{ [ "$P_log_logger" = journald ]; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	log_jd_is Storage persistent
 }
 fix_journald_storage_persistent() {
@@ -5375,14 +5654,16 @@ fix_journald_storage_persistent() {
 
 # rsyslog_installed: rsyslog is installed
 chk_rsyslog_installed() {
-	[ "$P_log_logger" = rsyslog ] || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	{ [ "$P_log_logger" = rsyslog ]; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	pkg_installed rsyslog
 }
-I_rsyslog_installed='rsyslog'
+inst_rsyslog_installed() {
+	printf '%s ' rsyslog
+}
 
 # rsyslog_service_enabled: rsyslog starts at boot
 chk_rsyslog_service_enabled() {
-	[ "$P_log_logger" = rsyslog ] || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	{ [ "$P_log_logger" = rsyslog ]; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	svc_enabled rsyslog.service
 }
 fix_rsyslog_service_enabled() {
@@ -5391,7 +5672,7 @@ fix_rsyslog_service_enabled() {
 
 # rsyslog_journald_forward: journald forwards to rsyslog
 chk_rsyslog_journald_forward() {
-	[ "$P_log_logger" = rsyslog ] || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	{ [ "$P_log_logger" = rsyslog ]; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	log_jd_is ForwardToSyslog yes
 }
 fix_rsyslog_journald_forward() {
@@ -5400,7 +5681,7 @@ fix_rsyslog_journald_forward() {
 
 # rsyslog_file_create_mode: rsyslog creates log files 0640 or stricter
 chk_rsyslog_file_create_mode() {
-	[ "$P_log_logger" = rsyslog ] || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	{ [ "$P_log_logger" = rsyslog ]; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	log_rs_mode_check
 }
 fix_rsyslog_file_create_mode() {
@@ -5409,7 +5690,7 @@ fix_rsyslog_file_create_mode() {
 
 # rsyslog_remote_host: rsyslog forwards logs to a remote log host
 chk_rsyslog_remote_host() {
-	[ "$P_log_logger" = rsyslog ] || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	{ [ "$P_log_logger" = rsyslog ]; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	log_rs_remote_check
 }
 fix_rsyslog_remote_host() {
@@ -5418,7 +5699,7 @@ fix_rsyslog_remote_host() {
 
 # rsyslog_no_remote_receive: rsyslog does not accept logs from the network
 chk_rsyslog_no_remote_receive() {
-	[ "$P_log_logger" = rsyslog ] || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	{ [ "$P_log_logger" = rsyslog ]; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	log_rs_listen_check
 }
 fix_rsyslog_no_remote_receive() {
@@ -5427,13 +5708,15 @@ fix_rsyslog_no_remote_receive() {
 
 # log_logrotate_configured: logrotate rotates the rsyslog files
 chk_log_logrotate_configured() {
-	[ "$P_log_logger" = rsyslog ] || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	{ [ "$P_log_logger" = rsyslog ]; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	log_logrotate_check
 }
 fix_log_logrotate_configured() {
 	if unit_exists logrotate.timer; then svc_enable logrotate.timer; fi
 }
-I_log_logrotate_configured='logrotate'
+inst_log_logrotate_configured() {
+	printf '%s ' logrotate
+}
 
 # log_var_log_access: Files under /var/log have the modes and owners CIS expects for their kind
 chk_log_var_log_access() {
@@ -5450,7 +5733,9 @@ chk_aide_installed() {
 fix_aide_installed() {
 	aide_init_fix
 }
-I_aide_installed='aide aide-common'
+inst_aide_installed() {
+	printf '%s ' aide aide-common
+}
 
 # aide_regular_check: AIDE checks the filesystem daily
 chk_aide_regular_check() {
@@ -5459,7 +5744,9 @@ chk_aide_regular_check() {
 fix_aide_regular_check() {
 	aide_schedule_fix
 }
-I_aide_regular_check='aide aide-common'
+inst_aide_regular_check() {
+	printf '%s ' aide aide-common
+}
 
 # file_etc_passwd_permissions: /etc/passwd is mode 644 or stricter, owned by root:root
 chk_file_etc_passwd_permissions() {
@@ -5564,6 +5851,7 @@ chk_file_suid_sgid_packaged() {
 
 # user_passwords_shadowed: Every account keeps its password hash in /etc/shadow
 chk_user_passwords_shadowed() {
+	# shellcheck disable=SC2016 # an awk program: its $ are awk fields
 	maint_names 'accounts whose /etc/passwd password field is not x' awk -F: '$2 != "x" { print $1 }' /etc/passwd
 }
 fix_user_passwords_shadowed() {
@@ -5573,6 +5861,7 @@ fix_user_passwords_shadowed() {
 
 # user_no_empty_passwords: No account has an empty password field
 chk_user_no_empty_passwords() {
+	# shellcheck disable=SC2016 # an awk program: its $ are awk fields
 	maint_names 'accounts with an empty password field in /etc/shadow' awk -F: '$2 == "" { print $1 }' /etc/shadow
 }
 fix_user_no_empty_passwords() {
@@ -5581,6 +5870,7 @@ fix_user_no_empty_passwords() {
 
 # user_groups_exist: Every primary group in /etc/passwd exists in /etc/group
 chk_user_groups_exist() {
+	# shellcheck disable=SC2016 # an awk program: its $ are awk fields
 	maint_names 'accounts whose primary GID is not in /etc/group' awk -F: 'NR == FNR { g[$3]; next } !($4 in g) { print $1 "(gid " $4 ")" }' /etc/group /etc/passwd
 }
 
@@ -5632,7 +5922,9 @@ fix_user_dot_files() {
 chk_pkg_prelink_absent() {
 	pkg_absent prelink
 }
-R_pkg_prelink_absent='prelink'
+rm_pkg_prelink_absent() {
+	printf '%s ' prelink
+}
 
 # svc_apport_disabled: Automatic crash reporting (apport) is off
 chk_svc_apport_disabled() {

@@ -2,7 +2,7 @@
 S1_CONTAINER_PKGS='docker.io docker-ce containerd containerd.io podman cri-o'
 
 # s1_pkg PKG: quietly true when PKG is installed.
-s1_pkg() { dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null | grep -qx installed; }
+s1_pkg() { plat_pkg_is_installed "$1"; }
 
 # s1_kmod_blockers MODULE PKG...: print and succeed when an installed
 # package among PKG needs MODULE.
@@ -34,7 +34,7 @@ s1_kmod_fix() {
 # s1_tmp_source: prints what mounts /tmp at boot (fstab or tmp.mount).
 s1_tmp_source() {
 	fstab_entry /tmp >/dev/null && { echo /etc/fstab; return 0; }
-	case $(systemctl is-enabled tmp.mount 2>/dev/null) in
+	case $(plat_svc_state tmp.mount) in
 	enabled | enabled-runtime | static | alias) echo tmp.mount; return 0 ;;
 	esac
 	return 1
@@ -106,7 +106,9 @@ s1_shm_add_opts() {
 s1_grub_cmdline() {
 	(
 		GRUB_CMDLINE_LINUX=
+		# shellcheck source=/dev/null # the image's GRUB settings
 		[ -f /etc/default/grub ] && . /etc/default/grub
+		# shellcheck source=/dev/null
 		for _f in /etc/default/grub.d/*.cfg; do [ -f "$_f" ] && . "$_f"; done
 		printf '%s' "$GRUB_CMDLINE_LINUX"
 	) 2>/dev/null
@@ -141,6 +143,7 @@ s1_grub_apparmor_fix() {
 	_miss=$(s1_grub_missing)
 	if [ -n "$_miss" ]; then
 		mkdir -p /etc/default/grub.d
+		# shellcheck disable=SC2016 # $GRUB_CMDLINE_LINUX is for GRUB's shell, not ours
 		printf '# Written by packer-plugin-hardening: enable AppArmor at boot.\nGRUB_CMDLINE_LINUX="$GRUB_CMDLINE_LINUX%s"\n' "$_miss" >/etc/default/grub.d/99-hardening-apparmor.cfg
 		h_say "wrote /etc/default/grub.d/99-hardening-apparmor.cfg (adds$_miss)"
 	fi
@@ -275,6 +278,7 @@ s1_banner_check() {
 		[ "${2:-}" = optional ]
 		return
 	fi
+	# shellcheck source=/dev/null # the image's os-release
 	_os=$(. /etc/os-release 2>/dev/null && printf '%s' "$ID")
 	# shellcheck disable=SC2086
 	_bad=$(grep -Ein -e '\\[mrsv]' ${_os:+-e "$_os"} "$1" | head -n 5)
@@ -394,7 +398,7 @@ s1_dconf_profile() {
 	_db=local
 	[ "$1" = gdm ] && _db=gdm
 	_pf=$(s1_dconf_profile_file "$1")
-	grep -Eq "^[[:space:]]*system-db:$_db[[:space:]]*\$" "$_pf" 2>/dev/null && return 0
+	grep -Eq "^[[:space:]]*system-db:${_db}[[:space:]]*\$" "$_pf" 2>/dev/null && return 0
 	mkdir -p /etc/dconf/profile
 	if [ -f "$_pf" ]; then
 		{ cat "$_pf"; echo "system-db:$_db"; } >"/etc/dconf/profile/$1.hardening.tmp"
@@ -415,11 +419,11 @@ s1_dconf_write() {
 	_db=$1 _kf=/etc/dconf/db/$1.d/$2
 	shift 2
 	mkdir -p "/etc/dconf/db/$_db.d"
-	_body= _last=
+	_body='' _last=
 	while [ $# -ge 2 ]; do
 		_sec=${1%/*} _key=${1##*/}
 		for _f in /etc/dconf/db/"$_db".d/*; do
-			[ -f "$_f" ] && [ "$_f" != "$_kf" ] || continue
+			if ! [ -f "$_f" ] || [ "$_f" = "$_kf" ]; then continue; fi
 			awk -v s="$_sec" -v k="$_key" '
 				{ l = $0; sub(/^[ \t]+/, "", l); sub(/[ \t]+$/, "", l) }
 				l ~ /^\[/ { sec = substr(l, 2, length(l) - 2) }

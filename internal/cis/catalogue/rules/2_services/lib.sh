@@ -1,18 +1,16 @@
-# svc2_installed PKG...: the installed packages among PKG (dpkg globs allowed).
-svc2_installed() {
-	dpkg-query -W -f='${db:Status-Status} ${Package}\n' "$@" 2>/dev/null | awk '$1 == "installed" { print $2 }' | sort -u | tr '\n' ' '
-}
+# svc2_installed PKG...: the installed packages among PKG (globs allowed).
+svc2_installed() { plat_pkgs_installed "$@"; }
 
 # svc2_blockers "INSTALLED" "ALLOWED": packages outside the ALLOWED globs
-# that purging INSTALLED would also remove (apt-get -s, nothing changes).
+# that purging INSTALLED would also remove (simulated, nothing changes).
 svc2_blockers() {
-	# shellcheck disable=SC2086
-	_out=$(apt-get -s -q -o APT::Get::AutomaticRemove=false purge $1 2>&1) || { printf '(apt-get -s failed: %s)' "$(printf '%s' "$_out" | tail -n 1)"; return 0; }
+	# shellcheck disable=SC2086 # a word list: POSIX sh has no arrays
+	_out=$(plat_pkg_simulate_purge $1) || { printf '(simulated purge failed: %s)' "$(printf '%s' "$_out" | tail -n 1)"; return 0; }
 	_bl=
 	_allow=$2
 	[ "$P_svc_purge_metapackages" != true ] || _allow="$_allow ubuntu-standard ubuntu-server"
 	set -f
-	for _x in $(printf '%s\n' "$_out" | awk '$1 == "Purg" || $1 == "Remv" { sub(/:.*/, "", $2); print $2 }'); do
+	for _x in $_out; do
 		_ok=0
 		for _g in $_allow; do
 			# shellcheck disable=SC2254
@@ -27,6 +25,7 @@ svc2_blockers() {
 # svc2_purgeable "PKGS" "ALSO": the installed PKGS, when purging them removes
 # nothing outside PKGS and the ALSO globs; else nothing. Used in Remove.
 svc2_purgeable() {
+	# shellcheck disable=SC2086 # PKGS is a list of globs
 	_pi=$(svc2_installed $1)
 	[ -n "$_pi" ] || return 0
 	[ -z "$(svc2_blockers "$_pi" "$1 $2")" ] && printf '%s' "$_pi"
@@ -37,6 +36,7 @@ svc2_purgeable() {
 # or when one is kept because other packages need it and UNITS are not
 # enabled. Fails when the packages can be purged.
 svc2_off() {
+	# shellcheck disable=SC2086 # PKGS is a list of globs
 	_pi=$(svc2_installed $1)
 	if [ -z "$_pi" ]; then h_say "not installed: $1"; return 0; fi
 	_pb=$(svc2_blockers "$_pi" "$1 $2")
@@ -60,7 +60,7 @@ svc2_loopback_list() {
 }
 
 svc2_mta_check() {
-	_seen= _mrc=0
+	_seen='' _mrc=0
 	if pkg_installed postfix >/dev/null; then
 		_seen=postfix
 		_v=$(postconf -h inet_interfaces 2>/dev/null)
@@ -174,7 +174,7 @@ svc2_tsd_check() {
 	h_say "timesyncd NTP=${_ntp:-(unset)} FallbackNTP=${_fb:-(unset)}; time_servers=${P_time_servers:-(distribution pool)}"
 	if [ -n "$P_time_servers" ]; then
 		# shellcheck disable=SC2086
-		[ "$(echo $_ntp)" = "$(echo $P_time_servers)" ]
+		[ "$(h_flat "$_ntp")" = "$(h_flat "$P_time_servers")" ]
 	else
 		[ -n "$_ntp$_fb" ]
 	fi
@@ -183,9 +183,9 @@ svc2_tsd_check() {
 svc2_tsd_fix() {
 	mkdir -p /etc/systemd/timesyncd.conf.d
 	_s=${P_time_servers:-$(svc2_time_pool)}
-	printf '# Written by packer-plugin-hardening.\n[Time]\nNTP=\nNTP=%s\n' "$(echo $_s)" >/etc/systemd/timesyncd.conf.d/60-hardening.conf
+	printf '# Written by packer-plugin-hardening.\n[Time]\nNTP=\nNTP=%s\n' "$(h_flat "$_s")" >/etc/systemd/timesyncd.conf.d/60-hardening.conf
 	chmod 0644 /etc/systemd/timesyncd.conf.d/60-hardening.conf
-	h_say "wrote /etc/systemd/timesyncd.conf.d/60-hardening.conf: NTP=$(echo $_s)"
+	h_say "wrote /etc/systemd/timesyncd.conf.d/60-hardening.conf: NTP=$(h_flat "$_s")"
 }
 
 # svc2_chrony_files: chrony's configuration files.
@@ -261,6 +261,7 @@ svc2_cron() {
 # no permission outside 640.
 svc2_allow_check() {
 	[ -e "$1" ] || { h_say "$1 does not exist"; return 1; }
+	# shellcheck disable=SC2046 # three words: mode, owner, group
 	set -- "$1" "$2" $(stat -c '%a %U %G' "$1")
 	h_say "$1: mode $3 owner $4:$5"
 	[ $((0$3 & ~0640 & 07777)) = 0 ] && [ "$4" = root ] && { [ "$5" = root ] || [ "$5" = "$2" ]; }

@@ -2,7 +2,7 @@
 # on Debian).
 fw_kind() {
 	case $P_firewall in
-	auto) case $H_BENCH in ubuntu*) echo ufw ;; *) echo nftables ;; esac ;;
+	auto) plat_firewall_default ;;
 	*) echo "$P_firewall" ;;
 	esac
 }
@@ -13,6 +13,7 @@ fw_v6() { [ "${P_ipv6:-true}" != false ]; }
 fw_ssh_ports() {
 	_fs=
 	[ -x /usr/sbin/sshd ] && _fs=$(sshd_effective | awk '$1 == "port" { print $2 }')
+	# shellcheck disable=SC2086 # a word list: POSIX sh has no arrays
 	printf '%s\n' ${_fs:-22}
 }
 
@@ -54,7 +55,7 @@ fw_port_missing() {
 
 # ---- ufw
 fw_ufw_installed() { fw_pkg_ok ufw; }
-fw_ufw_conf() { kv_value "$1" "$2" | tr -d '"' | tr 'A-Z' 'a-z'; }
+fw_ufw_conf() { kv_value "$1" "$2" | tr -d '"' | tr '[:upper:]' '[:lower:]'; }
 
 # fw_ufw_in_use: ufw will load rules at boot.
 fw_ufw_in_use() {
@@ -102,6 +103,7 @@ fw_ufw_v() {
 fw_ufw_loopback() {
 	_frc=0
 	for _fv in $(fw_ufw_versions); do
+		# shellcheck disable=SC2086 # a word list: POSIX sh has no arrays
 		fw_ufw_v $_fv
 		for _fr in "-A $_fc-user-input -i lo -j ACCEPT" "-A $_fc-user-output -o lo -j ACCEPT"; do
 			if grep -qxF -- "$_fr" "$_ff" 2>/dev/null; then h_say "$_ff: $_fr"; else h_say "$_ff: missing $_fr"; _frc=1; fi
@@ -119,6 +121,7 @@ fw_ufw_outbound() {
 	_frc=0
 	_fp=$(fw_ufw_conf /etc/default/ufw DEFAULT_OUTPUT_POLICY)
 	for _fv in $(fw_ufw_versions); do
+		# shellcheck disable=SC2086 # a word list: POSIX sh has no arrays
 		fw_ufw_v $_fv
 		if fw_ufw_lines "$_ff" "$_fc-user-output" | grep -qxF -- "-A $_fc-user-output -j ACCEPT"; then
 			h_say "$_ff: allows all outbound connections"
@@ -146,15 +149,16 @@ fw_ufw_open_ports() {
 	_ft=$(fw_ports tcp) && _fu=$(fw_ports udp) || return 1
 	_frc=0
 	for _fv in $(fw_ufw_versions); do
+		# shellcheck disable=SC2086 # a word list: POSIX sh has no arrays
 		fw_ufw_v $_fv
 		for _fpr in tcp udp; do
 			[ $_fpr = tcp ] && _fw=$_ft || _fw=$_fu
 			[ -n "$_fw" ] || continue
 			_fm=$(fw_port_missing "$_fw" "$(fw_xt_ports "$_ff" "$_fc-user-input" $_fpr)")
 			if [ -n "$_fm" ]; then
-				h_say "$_ff: no allow rule for $_fpr port(s) $(echo $_fm)"; _frc=1
+				h_say "$_ff: no allow rule for $_fpr port(s) $(h_flat "$_fm")"; _frc=1
 			else
-				h_say "$_ff: allows $_fpr $(echo $_fw)"
+				h_say "$_ff: allows $_fpr $(h_flat "$_fw")"
 			fi
 		done
 	done
@@ -189,6 +193,7 @@ fw_ufw_rule() { printf '### tuple ### %s\n%s\n\n' "$1" "$2"; }
 fw_ufw_write() {
 	_ft=$(fw_ports tcp) && _fu=$(fw_ports udp) || return 1
 	for _fv in 4 6; do
+		# shellcheck disable=SC2086 # a word list: POSIX sh has no arrays
 		fw_ufw_v $_fv
 		[ -f "$_ff" ] && ! [ -f "$_ff.pre-hardening" ] && cp -p "$_ff" "$_ff.pre-hardening"
 		{
@@ -263,7 +268,7 @@ fw_nft_cat() {
 # each statement of each chain (hook "-" for a regular chain) and a
 # "table||" line for each table.
 fw_nft_rules() {
-	fw_nft_cat /etc/nftables.conf 0 | sed -e 's/#.*$//' -e 's/[{};]/ & /g' -e 's/$/ ; /' | tr -s ' \t' '\n\n' | awk '
+	fw_nft_cat /etc/nftables.conf 0 | sed -e 's/#.*$//' -e 's/[{};]/ & /g' -e 's/$/ ; /' | tr -s '[:blank:]' '\n' | awk '
 		function add() { if (st != "") buf[++nb] = st; st = "" }
 		function emit(   i, h, w) {
 			h = "-"
@@ -336,7 +341,7 @@ fw_nft_connections() {
 		[ $_fpr = tcp ] && _fw=$_ft || _fw=$_fu
 		[ -n "$_fw" ] || continue
 		_fm=$(fw_port_missing "$_fw" "$(fw_nft_dports $_fpr)")
-		if [ -n "$_fm" ]; then h_say "input: no accept for $_fpr port(s) $(echo $_fm)"; _frc=1; else h_say "input accepts $_fpr $(echo $_fw)"; fi
+		if [ -n "$_fm" ]; then h_say "input: no accept for $_fpr port(s) $(h_flat "$_fm")"; _frc=1; else h_say "input accepts $_fpr $(h_flat "$_fw")"; fi
 	done
 	return $_frc
 }
@@ -374,8 +379,8 @@ fw_nft_rules_ok() {
 # fw_nft_write: regenerate /etc/nftables.conf from the parameters.
 fw_nft_write() {
 	_ft=$(fw_ports tcp) && _fu=$(fw_ports udp) || return 1
-	_ft=$(echo $_ft | tr ': ' '-,' | sed 's/,/, /g')
-	_fu=$(echo $_fu | tr ': ' '-,' | sed 's/,/, /g')
+	_ft=$(h_flat "$_ft" | tr ': ' '-,' | sed 's/,/, /g')
+	_fu=$(h_flat "$_fu" | tr ': ' '-,' | sed 's/,/, /g')
 	_ff=/etc/nftables.conf
 	[ -f $_ff ] && ! [ -f $_ff.pre-hardening ] && cp -p $_ff $_ff.pre-hardening
 	{
@@ -476,7 +481,7 @@ fw_ipt_open_ports() {
 		[ $_fpr = tcp ] && _fw=$_ft || _fw=$_fu
 		[ -n "$_fw" ] || continue
 		_fm=$(fw_port_missing "$_fw" "$(fw_xt_ports "$_ff" INPUT $_fpr)")
-		if [ -n "$_fm" ]; then h_say "$_ff: no INPUT accept for $_fpr port(s) $(echo $_fm)"; _frc=1; else h_say "$_ff: INPUT accepts $_fpr $(echo $_fw)"; fi
+		if [ -n "$_fm" ]; then h_say "$_ff: no INPUT accept for $_fpr port(s) $(h_flat "$_fm")"; _frc=1; else h_say "$_ff: INPUT accepts $_fpr $(h_flat "$_fw")"; fi
 	done
 	return $_frc
 }
@@ -512,7 +517,7 @@ fw_ipt_write() {
 			fi
 			for _fpr in tcp udp; do
 				[ $_fpr = tcp ] && _fw=$_ft || _fw=$_fu
-				for _fp in $_fw; do printf -- '-A INPUT -p %s -m %s --dport %s -j ACCEPT\n' $_fpr $_fpr $_fp; done
+				for _fp in $_fw; do printf -- '-A INPUT -p %s -m %s --dport %s -j ACCEPT\n' "$_fpr" "$_fpr" "$_fp"; done
 			done
 			printf -- '-A OUTPUT -o lo -j ACCEPT\n'
 			printf -- '-A OUTPUT -m conntrack --ctstate NEW,RELATED,ESTABLISHED -j ACCEPT\n'
@@ -541,7 +546,7 @@ fw_ipt_nft_check() {
 
 # ---- one firewall
 # fw_pkg_ok PKG: PKG is installed (not just its configuration files left).
-fw_pkg_ok() { dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null | grep -qx installed; }
+fw_pkg_ok() { plat_pkg_is_installed "$1"; }
 
 # fw_nfp_off_check: netfilter-persistent will not restore rules at boot.
 fw_nfp_off_check() {

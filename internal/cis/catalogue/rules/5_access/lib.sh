@@ -57,7 +57,11 @@ s5_pwq_value() { s5_pwq_all | awk -F= -v k="$1" '{ gsub(/[ \t]/, "", $1) } $1 ==
 s5_pwq_cmp() {
 	_v=$(s5_pwq_value "$1"); h_say "pwquality $1 = ${_v:-unset}"
 	case $_v in '' | *[!0-9-]*) return 1 ;; esac
-	[ "$_v" -"$2" "$3" ] && [ "$_v" -gt 0 ]
+	case $2 in
+	ge) [ "$_v" -ge "$3" ] ;;
+	le) [ "$_v" -le "$3" ] ;;
+	*) return 1 ;;
+	esac && [ "$_v" -gt 0 ]
 }
 
 # s5_pwq_set KEY VALUE: set KEY in /etc/security/pwquality.conf (no
@@ -110,7 +114,7 @@ EOF
 
 # s5_pam_update PROFILE...: enable the profiles, non-interactively.
 s5_pam_update() {
-	DEBIAN_FRONTEND=noninteractive pam-auth-update --enable "$@" && h_say "pam-auth-update --enable $*"
+	plat_pam_enable "$@" && h_say "PAM profiles enabled: $*"
 }
 
 # s5_unix_profile_drop: use hardening-unix, a copy of the distribution's
@@ -123,9 +127,9 @@ s5_unix_profile_drop() {
 		/pam_unix\.so/ { gsub(/[ \t]+nullok[a-z_]*/, ""); gsub(/[ \t]+remember=[0-9]*/, "") }
 		{ print }' "$_src" >/usr/share/pam-configs/hardening-unix
 	chmod 0644 /usr/share/pam-configs/hardening-unix
-	DEBIAN_FRONTEND=noninteractive pam-auth-update --enable hardening-unix
-	DEBIAN_FRONTEND=noninteractive pam-auth-update --disable unix
-	h_say 'pam-auth-update: hardening-unix (no nullok, no remember=) in place of unix'
+	plat_pam_enable hardening-unix
+	plat_pam_disable unix
+	h_say 'PAM profiles: hardening-unix (no nullok, no remember=) in place of unix'
 }
 
 # s5_logindefs_between KEY MIN MAX

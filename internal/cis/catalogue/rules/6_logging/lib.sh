@@ -41,7 +41,7 @@ log_jd_value() {
 log_jd_is() {
 	_v=$(log_jd_value "$1")
 	h_say "journald $1=${_v:-(not set)}"
-	[ -n "$_v" ] && [ "$(printf '%s' "${_v% (*}" | tr A-Z a-z)" = "$(printf '%s' "$2" | tr A-Z a-z)" ]
+	[ -n "$_v" ] && [ "$(printf '%s' "${_v% (*}" | tr '[:upper:]' '[:lower:]')" = "$(printf '%s' "$2" | tr '[:upper:]' '[:lower:]')" ]
 }
 
 # log_jd_set KEY VALUE: set KEY in our drop-in, which sorts last.
@@ -114,11 +114,11 @@ log_single_fix() {
 		svc_enable rsyslog.service
 		_others=syslog-ng.service
 	else
-		systemctl unmask systemd-journald.service
+		plat_svc_unmask systemd-journald.service
 		_others="rsyslog.service syslog-ng.service"
 	fi
 	for _u in $_others; do
-		if unit_exists "$_u"; then systemctl disable "$_u" && h_say "disabled $_u (log_logger=$P_log_logger)"; fi
+		if unit_exists "$_u"; then plat_svc_disable "$_u" && h_say "disabled $_u (log_logger=$P_log_logger)"; fi
 	done
 }
 
@@ -198,6 +198,7 @@ log_rs_valid() {
 
 log_rs_mode_check() {
 	[ -f /etc/rsyslog.conf ] || { h_say "rsyslog is not installed"; return 1; }
+	# shellcheck disable=SC2016 # rsyslog's $FileCreateMode directive
 	_m=$(log_rs_active | grep -Ei '\$FileCreateMode|fileCreateMode[ \t]*=')
 	[ -n "$_m" ] || { h_say "no FileCreateMode set: rsyslog's default is 0644"; return 1; }
 	printf '%s\n' "$_m"
@@ -216,8 +217,9 @@ log_rs_mode_fix() {
 			{ print }' "$_f" >"$_f.hardening.tmp" && cat "$_f.hardening.tmp" >"$_f" && rm -f "$_f.hardening.tmp"
 		sed -i -E '/^[ \t]*#/! s/(fileCreateMode[ \t]*=[ \t]*")[0-7]+(")/\10640\2/I' "$_f"
 	done
+	# shellcheck disable=SC2016 # rsyslog's $FileCreateMode directive
 	if ! log_rs_active | grep -Eqi '\$FileCreateMode|fileCreateMode[ \t]*='; then
-		{ printf '$FileCreateMode 0640\n'; cat /etc/rsyslog.conf; } >/etc/rsyslog.conf.hardening.tmp &&
+		{ printf '%s\n' "\$FileCreateMode 0640"; cat /etc/rsyslog.conf; } >/etc/rsyslog.conf.hardening.tmp &&
 			cat /etc/rsyslog.conf.hardening.tmp >/etc/rsyslog.conf && rm -f /etc/rsyslog.conf.hardening.tmp
 	fi
 	log_rs_mode_check
@@ -368,9 +370,11 @@ AUDIT_GRUB_DROPIN=/etc/default/grub.d/99-hardening-audit.cfg
 # audit_grub_defaults: the kernel arguments /etc/default/grub and grub.d give.
 audit_grub_defaults() {
 	(
-		GRUB_CMDLINE_LINUX= GRUB_CMDLINE_LINUX_DEFAULT=
+		GRUB_CMDLINE_LINUX='' GRUB_CMDLINE_LINUX_DEFAULT=
 		{
+			# shellcheck source=/dev/null # the image's GRUB settings
 			[ -f /etc/default/grub ] && . /etc/default/grub
+			# shellcheck source=/dev/null
 			for _f in /etc/default/grub.d/*.cfg; do [ -f "$_f" ] && . "$_f"; done
 		} >/dev/null 2>&1
 		printf '%s %s\n' "$GRUB_CMDLINE_LINUX" "$GRUB_CMDLINE_LINUX_DEFAULT"
@@ -434,12 +438,14 @@ audit_boot_arg_set() {
 	mkdir -p /etc/default/grub.d
 	[ -f "$AUDIT_GRUB_DROPIN" ] || printf '# Written by packer-plugin-hardening: kernel arguments for auditing.\n' >"$AUDIT_GRUB_DROPIN"
 	grep -v "[ \"]$1=" "$AUDIT_GRUB_DROPIN" >"$AUDIT_GRUB_DROPIN.tmp" || true
+	# shellcheck disable=SC2016 # $GRUB_CMDLINE_LINUX is for GRUB's shell, not ours
 	printf 'GRUB_CMDLINE_LINUX="$GRUB_CMDLINE_LINUX %s=%s"\n' "$1" "$2" >>"$AUDIT_GRUB_DROPIN.tmp"
 	chmod 0644 "$AUDIT_GRUB_DROPIN.tmp" && mv "$AUDIT_GRUB_DROPIN.tmp" "$AUDIT_GRUB_DROPIN"
 	h_say "wrote $1=$2 to $AUDIT_GRUB_DROPIN"
 	# shellcheck disable=SC2046
 	if ! audit_arg_ok "$1" "$2" eq $(audit_grub_defaults); then
 		# GRUB_CMDLINE_LINUX_DEFAULT comes later on the command line: repeat it there.
+		# shellcheck disable=SC2016 # $GRUB_CMDLINE_LINUX_DEFAULT is for GRUB's shell
 		printf 'GRUB_CMDLINE_LINUX_DEFAULT="$GRUB_CMDLINE_LINUX_DEFAULT %s=%s"\n' "$1" "$2" >>"$AUDIT_GRUB_DROPIN"
 		h_say "GRUB_CMDLINE_LINUX_DEFAULT sets another $1: repeated $1=$2 there"
 	fi
@@ -464,7 +470,7 @@ audit_conf_is() {
 	[ -f /etc/audit/auditd.conf ] || { h_say "no /etc/audit/auditd.conf (auditd is not installed)"; return 1; }
 	_k=$1 _w=$2
 	shift 2
-	_v=$(audit_conf_value "$_k" | tr A-Z a-z)
+	_v=$(audit_conf_value "$_k" | tr '[:upper:]' '[:lower:]')
 	h_say "auditd.conf $_k = ${_v:-(not set)}"
 	[ $# -gt 0 ] || set -- "$_w"
 	for _a in "$@"; do [ "$_v" = "$_a" ] && return 0; done
@@ -483,7 +489,7 @@ audit_uid_min() {
 
 # audit_arches: "arch:table" pairs for the image (not the build host).
 audit_arches() {
-	case $(dpkg --print-architecture 2>/dev/null) in
+	case $(plat_arch) in
 	amd64) echo "b64:x86_64 b32:i386" ;;
 	arm64) echo "b64:aarch64 b32:arm" ;;
 	i386) echo "b32:i386" ;;
@@ -519,7 +525,7 @@ audit_sudo_log() {
 
 # audit_priv_files: setuid and setgid files on the image's local filesystems.
 audit_priv_files() {
-	_c="${H_WORK:-/tmp}/audit-priv.$(stat -c %Y /var/lib/dpkg/status 2>/dev/null)"
+	_c="${H_WORK:-/tmp}/audit-priv.$(plat_pkg_db_stamp)"
 	if ! [ -f "$_c" ]; then
 		_roots=/
 		if [ "${H_CHROOT:-1}" = 0 ] && h_has findmnt; then
@@ -686,7 +692,9 @@ audit_rules_write() {
 audit_immutable_check() {
 	[ -d "$AUDIT_RULES_D" ] || { h_say "no $AUDIT_RULES_D (auditd is not installed)"; return 1; }
 	_e=
-	for _f in $(ls -1v "$AUDIT_RULES_D" | grep '\.rules$'); do
+	_fs=$(ls -1v "$AUDIT_RULES_D") # version order, as augenrules reads them
+	for _f in $_fs; do
+		case $_f in *.rules) ;; *) continue ;; esac
 		_l=$(grep -E '^[[:space:]]*-e[[:space:]]' "$AUDIT_RULES_D/$_f" | tail -n 1)
 		[ -n "$_l" ] && _e="$_f: $_l"
 	done

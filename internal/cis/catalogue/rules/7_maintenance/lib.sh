@@ -32,7 +32,7 @@ maint_names() {
 	shift
 	_mo=$("$@") || { h_say "cannot read: $*"; return 1; }
 	[ -z "$_mo" ] && { h_say "no $_mw"; return 0; }
-	h_say "$_mw: $(echo $_mo)"
+	h_say "$_mw: $(h_flat "$_mo")"
 	return 1
 }
 
@@ -49,7 +49,8 @@ maint_dups() {
 # maint_lock_empty: lock the password of accounts whose password field is
 # empty, except the build user.
 maint_lock_empty() {
-	for _mu in $(awk -F: '$2 == "" { print $1 }' /etc/shadow); do
+	_mus=$(awk -F: '$2 == "" { print $1 }' /etc/shadow)
+	for _mu in $_mus; do
 		if [ "$_mu" = "${SUDO_USER:-}" ]; then
 			h_say "$_mu is the build user (SUDO_USER): not locked; set a password or lock it yourself"
 			continue
@@ -64,7 +65,7 @@ maint_shadow_group_check() {
 	[ -n "$_mg" ] || { h_say 'there is no shadow group'; return 0; }
 	_mmem=${_mg#*:}
 	_mprim=$(awk -F: -v g="${_mg%%:*}" '$4 == g { print $1 }' /etc/passwd)
-	h_say "shadow group (gid ${_mg%%:*}) members: ${_mmem:-none}; accounts with it as primary group: $(echo ${_mprim:-none})"
+	h_say "shadow group (gid ${_mg%%:*}) members: ${_mmem:-none}; accounts with it as primary group: $(h_flat "${_mprim:-none}")"
 	[ -z "$_mmem" ] && [ -z "$_mprim" ]
 }
 
@@ -139,12 +140,13 @@ maint_unowned_check() {
 maint_suid_check() {
 	_mo=$(maint_find -type f \( -perm -4000 -o -perm -2000 \) -print)
 	[ -n "$_mo" ] || { h_say 'no SUID or SGID files'; return 0; }
-	_mx=$(printf '%s\n' "$_mo" | awk '
-		FILENAME != "-" { have[$0] = 1; next }
-		{ q = $0; sub(/^\/usr\//, "/", q); if (!($0 in have) && !(q in have)) print }' /var/lib/dpkg/info/*.list -)
-	h_say "$(printf '%s\n' "$_mo" | wc -l) SUID/SGID files: $(echo $_mo)"
+	# The packages' files, a "--" line, then the SUID/SGID files.
+	_mx=$({ plat_pkg_files; echo --; printf '%s\n' "$_mo"; } | awk '
+		!sep { if ($0 == "--") sep = 1; else have[$0] = 1; next }
+		{ q = $0; sub(/^\/usr\//, "/", q); if (!($0 in have) && !(q in have)) print }')
+	h_say "$(printf '%s\n' "$_mo" | wc -l) SUID/SGID files: $(h_flat "$_mo")"
 	[ -z "$_mx" ] && { h_say 'all of them come from installed packages'; return 0; }
-	h_say "not from any installed package (review them): $(echo $_mx)"
+	h_say "not from any installed package (review them): $(h_flat "$_mx")"
 	return 1
 }
 
@@ -180,6 +182,7 @@ maint_homes() {
 			continue
 		fi
 		_mst=$(stat -Lc '%a %u %U' "$_mh")
+		# shellcheck disable=SC2086 # the words of stat's output
 		set -- "$1" $_mst
 		_mbad=
 		[ "$3" = "$_mid" ] || _mbad=" owner $4"
@@ -204,10 +207,10 @@ EOF
 maint_dots() {
 	_mrc=0 _mn=0
 	while read -r _mu _mid _mgid _mh; do
-		[ -n "$_mu" ] && [ -d "$_mh" ] || continue
+		if [ -z "$_mu" ] || ! [ -d "$_mh" ]; then continue; fi
 		! maint_home_unsafe "$_mh" || continue
 		for _mf in "$_mh"/.[!.]* "$_mh"/..?*; do
-			[ -f "$_mf" ] && ! [ -L "$_mf" ] || continue
+			if ! [ -f "$_mf" ] || [ -L "$_mf" ]; then continue; fi
 			_mn=$((_mn + 1))
 			case ${_mf##*/} in
 			.forward | .rhosts)
@@ -219,6 +222,7 @@ maint_dots() {
 			*) _mmax=0644 ;;
 			esac
 			_mst=$(stat -c '%a %u %g' "$_mf")
+			# shellcheck disable=SC2086 # the words of stat's output
 			set -- "$1" $_mst
 			_mbad=
 			[ $((0$2 & ~0$_mmax & 07777)) = 0 ] || _mbad=" mode $2 (want $_mmax or stricter)"

@@ -1,6 +1,7 @@
 # root's login shell reads /etc/profile and ~/.profile; run one (without su,
 # whose PAM session is slow in a chroot) to see the PATH it ends up with.
 _sh=$(awk -F: '$1 == "root" { print $7 }' /etc/passwd); [ -x "$_sh" ] || _sh=/bin/sh
+# shellcheck disable=SC2016 # $PATH is for the login shell to expand
 _path=$(cd /root && env -i HOME=/root USER=root LOGNAME=root SHELL="$_sh" "$_sh" -l -c 'printf %s "$PATH"' 2>/dev/null </dev/null)
 h_say "root PATH: $_path"; _rc=0
 case ":$_path:" in *::* | *:.:*) h_say 'empty or . entry'; _rc=1 ;; esac

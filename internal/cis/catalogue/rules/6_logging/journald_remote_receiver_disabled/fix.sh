@@ -1,1 +1,1 @@
-systemctl mask systemd-journal-remote.socket systemd-journal-remote.service
+plat_svc_mask systemd-journal-remote.socket systemd-journal-remote.service
