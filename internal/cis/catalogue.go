@@ -21,7 +21,7 @@ import (
 // The catalogue's files; catalogue/README.md describes the layout. Rule
 // tests (rules/*/*/tests) are read from disk by the tests, not embedded.
 //
-//go:embed catalogue/README.md catalogue/lib catalogue/templates catalogue/benchmarks
+//go:embed catalogue/README.md catalogue/lib catalogue/templates/*.yml catalogue/benchmarks
 //go:embed catalogue/rules/*/section.yml catalogue/rules/*/lib.sh
 //go:embed catalogue/rules/*/*/rule.yml catalogue/rules/*/*/check.sh catalogue/rules/*/*/fix.sh
 var catalogueFiles embed.FS

@@ -23,16 +23,21 @@ func TestShellcheck(t *testing.T) {
 		t.Fatal("shellcheck is not installed: run scripts/tools.sh (Debian package shellcheck)")
 	}
 	cat := mustLoad(t)
-	var all []string
-	for _, c := range cat.Controls {
-		all = append(all, c.Rule)
-	}
-	plan, err := NewPlan(cat, Options{Profile: Profiles[1], Cloud: "auto", Include: all})
-	if err != nil {
-		t.Fatal(err)
-	}
+	plan := allRulesPlan(t, cat, "auto")
 	var spans []span
 	body := script(cat, plan, &spans)
+	// The rule test cases too, each as a function after the library.
+	var tests strings.Builder
+	tests.WriteString("rt_needs_network() { :; }\n")
+	line := bytes.Count(body, []byte("\n")) + 1
+	for i, c := range ruleCases(t, cat) {
+		fmt.Fprintf(&tests, "rt_case_%d() {\n%s", i, c.varLines())
+		line += 1 + strings.Count(c.varLines(), "\n")
+		spans = append(spans, span{line + 1, line + strings.Count(c.Prepare, "\n"), c.Name + " (after tests/setup.sh, if any)"})
+		fmt.Fprintf(&tests, "%s\n}\nrt_case_%d\n", strings.TrimRight(c.Prepare, "\n"), i)
+		line += strings.Count(strings.TrimRight(c.Prepare, "\n"), "\n") + 1 + 2
+	}
+	body = append(body, tests.String()...)
 	file := filepath.Join(t.TempDir(), "all-rules.sh")
 	if err := os.WriteFile(file, body, 0o644); err != nil {
 		t.Fatal(err)

@@ -91,13 +91,15 @@ h_apply_cloud() {
 h_say() { printf '%s\n' "$*"; }
 h_has() { command -v "$1" >/dev/null 2>&1; }
 
-# pkg_installed PKG: pass when the package is installed.
+# pkg_installed PKG: pass when the package (a logical name, see
+# plat_pkg_name) is installed.
 pkg_installed() {
-	if _v=$(plat_pkg_version "$1"); then
-		h_say "$1 is installed ($_v)"
+	_pn=$(plat_pkg_name "$1")
+	if _v=$(plat_pkg_version "$_pn"); then
+		h_say "$_pn is installed ($_v)"
 		return 0
 	fi
-	h_say "$1 is not installed"
+	h_say "$_pn is not installed"
 	return 1
 }
 
@@ -520,7 +522,8 @@ h_flat() { printf '%s\n' "$*" | tr -s '[:space:]' ' ' | sed -e 's/^ //' -e 's/ $
 h_words() { printf '%s\n' "$1" | tr ' ' '\n' | grep . | sort -u | tr '\n' ' '; }
 
 # h_packages installs and purges, in one batch each, the packages the failed
-# controls need (inst_RULE and rm_RULE print them); timed apart from the
+# controls need (inst_RULE and rm_RULE print their logical names, which
+# plat_pkg_name maps); timed apart from the
 # controls because it is mostly download.
 h_packages() {
 	_inst='' _rm='' _b='' _flag=''
@@ -528,10 +531,16 @@ h_packages() {
 		eval "_b=\$B_$_r _flag=\$X_$_r"
 		if [ "$_b" != 1 ] || [ "$_flag" != r ]; then continue; fi
 		if h_has "inst_$_r"; then
-			for _p in $("inst_$_r"); do plat_pkg_is_installed "$_p" || _inst="$_inst $_p"; done
+			for _p in $("inst_$_r"); do
+				_p=$(plat_pkg_name "$_p")
+				plat_pkg_is_installed "$_p" || _inst="$_inst $_p"
+			done
 		fi
 		if h_has "rm_$_r"; then
-			for _p in $("rm_$_r"); do plat_pkg_is_installed "$_p" && _rm="$_rm $_p"; done
+			for _p in $("rm_$_r"); do
+				_p=$(plat_pkg_name "$_p")
+				if plat_pkg_is_installed "$_p"; then _rm="$_rm $_p"; fi
+			done
 		fi
 	done
 	_inst=$(h_words "$_inst")
@@ -675,6 +684,11 @@ h_platform_debian() {
 	# The only place that knows dpkg, apt-get, debconf, policy-rc.d and
 	# pam-auth-update. A benchmark names its platform (benchmarks/*.yml); the
 	# script defines these functions when the guest turns out to be one.
+
+	# plat_pkg_name NAME: the package that provides the logical package NAME on
+	# this platform. Rules name packages as Debian does; an RPM platform maps
+	# them here (auditd -> audit, libpam-pwquality -> libpwquality, ...).
+	plat_pkg_name() { printf '%s\n' "$1"; }
 
 	# plat_pkg_version PKG: print PKG's version and succeed when it is installed
 	# (not just its configuration files left).

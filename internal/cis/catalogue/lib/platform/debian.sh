@@ -3,6 +3,11 @@
 # pam-auth-update. A benchmark names its platform (benchmarks/*.yml); the
 # script defines these functions when the guest turns out to be one.
 
+# plat_pkg_name NAME: the package that provides the logical package NAME on
+# this platform. Rules name packages as Debian does; an RPM platform maps
+# them here (auditd -> audit, libpam-pwquality -> libpwquality, ...).
+plat_pkg_name() { printf '%s\n' "$1"; }
+
 # plat_pkg_version PKG: print PKG's version and succeed when it is installed
 # (not just its configuration files left).
 plat_pkg_version() {
