@@ -84,19 +84,12 @@ var (
 // Load returns the embedded catalogue, checked for consistency once per
 // process.
 func Load() (*Catalogue, error) {
-	loadOnce.Do(func() {
-		sub, err := fs.Sub(catalogueFiles, "catalogue")
-		if err != nil {
-			loadErr = err
-			return
-		}
-		loaded, loadErr = LoadFS(sub)
-	})
+	loadOnce.Do(func() { loaded, loadErr = LoadFS(catalogueFS()) })
 	return loaded, loadErr
 }
 
-// Files returns the embedded catalogue's files.
-func Files() fs.FS {
+// catalogueFS returns the embedded catalogue's files.
+func catalogueFS() fs.FS {
 	sub, _ := fs.Sub(catalogueFiles, "catalogue")
 	return sub
 }

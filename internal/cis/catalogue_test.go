@@ -168,7 +168,7 @@ func TestCatalogueOnDiskIsEmbedded(t *testing.T) {
 		if err != nil || d.IsDir() || strings.Contains(p, "/tests/") {
 			return err
 		}
-		if _, err := fs.Stat(Files(), p); err != nil {
+		if _, err := fs.Stat(catalogueFS(), p); err != nil {
 			t.Errorf("%s is not embedded: add it to the go:embed patterns of catalogue.go", p)
 		}
 		return nil

@@ -87,11 +87,11 @@ params:
 // libFS copies the real catalogue's script library (lib/) into a MapFS.
 func libFS() (fstest.MapFS, error) {
 	m := fstest.MapFS{}
-	err := fs.WalkDir(Files(), "lib", func(p string, d fs.DirEntry, err error) error {
+	err := fs.WalkDir(catalogueFS(), "lib", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
-		b, err := fs.ReadFile(Files(), p)
+		b, err := fs.ReadFile(catalogueFS(), p)
 		m[p] = &fstest.MapFile{Data: b}
 		return err
 	})
