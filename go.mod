@@ -16,6 +16,7 @@ require (
 	github.com/klauspost/compress v1.19.2
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.2
 	github.com/secure-systems-lab/go-securesystemslib v0.11.1
+	go.yaml.in/yaml/v3 v3.0.5
 )
 
 require (

@@ -48,6 +48,8 @@ command -v qemu-img >/dev/null || need_apt+=(qemu-utils)
 command -v qemu-system-x86_64 >/dev/null || need_apt+=(qemu-system-x86)
 [ -e /usr/share/OVMF/OVMF_CODE_4M.fd ] || need_apt+=(ovmf)
 command -v genisoimage >/dev/null || need_apt+=(genisoimage)
+# The CIS catalogue's shell is linted by a Go test (internal/cis TestShellcheck).
+command -v shellcheck >/dev/null || need_apt+=(shellcheck)
 if [ ${#need_apt[@]} -gt 0 ]; then
 	if [ "$(id -u)" != 0 ]; then
 		log "missing ${need_apt[*]}: run as root or install them with apt-get"

@@ -7,43 +7,23 @@ import (
 	"strings"
 )
 
-// Benchmark identifies one CIS benchmark: a distribution release and the
-// benchmark version our section numbers come from.
+// Benchmark identifies one CIS benchmark by the id of its mapping file
+// (catalogue/benchmarks/<id>.yml), for example debian12.
 type Benchmark string
 
-const (
-	Debian12   Benchmark = "debian12"
-	Ubuntu2204 Benchmark = "ubuntu2204"
-	Ubuntu2404 Benchmark = "ubuntu2404"
-)
-
-// Benchmarks lists the supported benchmarks in a stable order.
-var Benchmarks = []Benchmark{Debian12, Ubuntu2204, Ubuntu2404}
-
-// BenchmarkInfo describes a benchmark for reports.
+// BenchmarkInfo describes a benchmark: the document, and what os-release must
+// say for the guest to be audited against it.
 type BenchmarkInfo struct {
+	ID        Benchmark
 	Title     string // the benchmark document
 	Version   string // its version
 	OSID      string // os-release ID
 	VersionID string // os-release VERSION_ID
 	Distro    string // human name of the distribution release
+	// Platform names the distribution family of the script library's
+	// platform layer (catalogue/lib/platform/<name>.sh).
+	Platform string
 }
-
-// Info returns what os-release must say for b, and which document it follows.
-func (b Benchmark) Info() BenchmarkInfo {
-	switch b {
-	case Debian12:
-		return BenchmarkInfo{"CIS Debian Linux 12 Benchmark", "1.1.0", "debian", "12", "Debian 12 (bookworm)"}
-	case Ubuntu2204:
-		return BenchmarkInfo{"CIS Ubuntu Linux 22.04 LTS Benchmark", "2.0.0", "ubuntu", "22.04", "Ubuntu 22.04 LTS"}
-	case Ubuntu2404:
-		return BenchmarkInfo{"CIS Ubuntu Linux 24.04 LTS Benchmark", "1.0.0", "ubuntu", "24.04", "Ubuntu 24.04 LTS"}
-	}
-	return BenchmarkInfo{}
-}
-
-// shortBenchmark maps the short names used in Control.CIS.
-var shortBenchmark = map[string]Benchmark{"d12": Debian12, "u22": Ubuntu2204, "u24": Ubuntu2404}
 
 // Ref places a control in one benchmark: its section number and its level in
 // the server and workstation profiles (0: not part of that profile).
@@ -53,16 +33,13 @@ type Ref struct {
 	Workstation int
 }
 
-// Control is one recommendation of the catalogue.
+// Control is one rule of the catalogue, as the engine uses it: the shell
+// bodies are the rule's check.sh and fix.sh, or its template rendered.
 type Control struct {
 	// Rule is the stable name users write in skip and include.
 	Rule string
 	// Title says what the control ensures, in our own words.
 	Title string
-	// CIS places the control in each benchmark, space separated entries of
-	// the form "d12:1.1.1.1:s1w1": benchmark (d12, u22, u24), section
-	// number, and levels (s1/s2 server, w1/w2 workstation).
-	CIS string
 	// When is a shell condition; when false the control is not-applicable
 	// (for example an alternative the parameters did not choose).
 	When string
@@ -88,6 +65,11 @@ type Control struct {
 	Pass string
 	// Safety explains what keeps the control build-safe, when not obvious.
 	Safety string
+	// Template and Vars: the template the bodies were rendered from, if any.
+	Template string
+	Vars     map[string]string
+	// Dir is the rule's folder in the catalogue (rules/<section>/<rule>).
+	Dir string
 
 	refs map[Benchmark]Ref
 }
@@ -111,47 +93,8 @@ func (c *Control) Remediable() bool {
 
 var (
 	ruleRE  = regexp.MustCompile(`^[a-z][a-z0-9_]{2,80}$`)
-	refRE   = regexp.MustCompile(`^(d12|u22|u24):([0-9]+(\.[0-9]+)*):((s[12])?(w[12])?)$`)
 	paramRE = regexp.MustCompile(`\$\{?P_([a-z0-9_]+)`)
 )
-
-// parseRefs parses Control.CIS.
-func parseRefs(s string) (map[Benchmark]Ref, error) {
-	refs := map[Benchmark]Ref{}
-	for _, f := range strings.Fields(s) {
-		m := refRE.FindStringSubmatch(f)
-		if m == nil || m[4] == "" {
-			return nil, fmt.Errorf("reference %q: want bench:section:levels, like d12:1.1.1.1:s1w1", f)
-		}
-		b := shortBenchmark[m[1]]
-		if _, dup := refs[b]; dup {
-			return nil, fmt.Errorf("reference %q: %s given twice", f, b)
-		}
-		r := Ref{ID: m[2]}
-		if m[5] != "" {
-			r.Server = int(m[5][1] - '0')
-		}
-		if m[6] != "" {
-			r.Workstation = int(m[6][1] - '0')
-		}
-		refs[b] = r
-	}
-	if len(refs) == 0 {
-		return nil, fmt.Errorf("no benchmark reference")
-	}
-	return refs, nil
-}
-
-// sortedBenchmarks returns the keys of refs in the order of Benchmarks.
-func sortedBenchmarks(refs map[Benchmark]Ref) []Benchmark {
-	var out []Benchmark
-	for _, b := range Benchmarks {
-		if _, ok := refs[b]; ok {
-			out = append(out, b)
-		}
-	}
-	return out
-}
 
 // CompareIDs orders CIS section numbers numerically ("1.10" after "1.9").
 func CompareIDs(a, b string) int {

@@ -21,18 +21,19 @@ const (
 // Param is a value a control reads, with a safe default the user can
 // override with `parameters = { name = "value" }`.
 type Param struct {
-	Name    string
-	Type    ParamType
-	Default string
+	Name    string    `yaml:"name"`
+	Type    ParamType `yaml:"type"`
+	Default string    `yaml:"default"`
 	// Enum lists the accepted values of an Enum parameter.
-	Enum []string
+	Enum []string `yaml:"enum"`
 	// Min and Max bound an Int parameter (both 0: unbounded).
-	Min, Max int
+	Min int `yaml:"min"`
+	Max int `yaml:"max"`
 	// Cloud holds defaults that replace Default under a cloud preset
 	// ("aws", "gcp"), unless the user set the parameter.
-	Cloud map[string]string
+	Cloud map[string]string `yaml:"cloud"`
 	// Doc says what the parameter changes.
-	Doc string
+	Doc string `yaml:"doc"`
 }
 
 var listWordRE = regexp.MustCompile(`^[A-Za-z0-9_.:/@%+,=*-]+$`)

@@ -162,7 +162,8 @@ func NewPlan(cat *Catalogue, opts Options) (*Plan, error) {
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("%s", strings.Join(errs, "\n"))
 	}
-	for _, b := range Benchmarks {
+	for _, bi := range cat.Benchmarks {
+		b := bi.ID
 		var sel []*Control
 		for _, c := range cat.Controls {
 			r, ok := c.refs[b]

@@ -9,7 +9,7 @@ import (
 )
 
 func TestNewPlanRejectsBadInput(t *testing.T) {
-	cat, err := build(testSections())
+	cat, err := testCatalogue()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +50,7 @@ func TestNewPlanRejectsBadInput(t *testing.T) {
 }
 
 func TestNewPlanSelectsProfileIncludesAndWaivers(t *testing.T) {
-	cat, err := build(testSections())
+	cat, err := testCatalogue()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,7 +144,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte(`{"t":"packages","install":"a b","remove":"","rc":0,"ms":3,"log":"x"}`))
 	f.Add([]byte(`{"t":"fatal","reason":"no"}`))
 	f.Add([]byte("\x00\xff{\n}\n"))
-	cat, err := build(testSections())
+	cat, err := testCatalogue()
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -1,16 +1,12 @@
 package cis
 
 import (
-	_ "embed"
 	"fmt"
 	"sort"
 	"strings"
 
 	"github.com/imagesmith/packer-plugin-hardening/internal/guestsh"
 )
-
-//go:embed lib.sh
-var libSh string
 
 // ScriptVersion changes whenever the script's output format changes.
 const ScriptVersion = 1
@@ -22,9 +18,29 @@ func sq(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 // detect the distribution, audit every control, install and purge packages in
 // one batch, remediate, audit again, and write one JSON line per control to
 // the file named by its first argument. Its stdout is progress for humans.
-func Script(cat *Catalogue, plan *Plan) []byte {
+func Script(cat *Catalogue, plan *Plan) []byte { return script(cat, plan, nil) }
+
+// span says that lines From..To of a generated script are lines 1.. of
+// the catalogue file File (indented), so lint findings name the source.
+type span struct {
+	From, To int
+	File     string
+}
+
+// script generates the script and, when spans is not nil, records where
+// each catalogue file's lines went.
+func script(cat *Catalogue, plan *Plan, spans *[]span) []byte {
 	var b strings.Builder
 	w := func(format string, a ...any) { fmt.Fprintf(&b, format, a...) }
+	// from and to bracket a catalogue file's lines as they are written.
+	line := func() int { return strings.Count(b.String(), "\n") }
+	var start int
+	from := func() { start = line() + 1 }
+	to := func(file string) {
+		if spans != nil {
+			*spans = append(*spans, span{start, line(), file})
+		}
+	}
 	mode := "remediate"
 	if plan.AuditOnly {
 		mode = "audit"
@@ -40,8 +56,8 @@ func Script(cat *Catalogue, plan *Plan) []byte {
 	}
 	w("H_WAIT_CLOUD_INIT=%d\n", wait)
 	var supported []string
-	for _, bm := range Benchmarks {
-		supported = append(supported, bm.Info().Distro)
+	for _, bm := range cat.Benchmarks {
+		supported = append(supported, bm.Distro)
 	}
 	w("H_SUPPORTED=%s\n\n", sq(strings.Join(supported, ", ")))
 
@@ -79,10 +95,38 @@ func Script(cat *Catalogue, plan *Plan) []byte {
 	}
 	w("}\n\n")
 	b.WriteString(guestsh.Lib)
-	b.WriteString(libSh)
+	for _, f := range cat.libFiles {
+		from()
+		b.WriteString(f.text)
+		to(f.name)
+	}
+	// Which benchmark and platform the guest's os-release selects.
+	w("\n# ---- benchmarks (benchmarks/*.yml)\nh_bench_for() {\n\tcase $1 in\n")
+	for _, bi := range cat.Benchmarks {
+		w("\t%s) H_BENCH=%s H_PLATFORM=%s ;;\n", sq(bi.OSID+":"+bi.VersionID), bi.ID, bi.Platform)
+	}
+	w("\t*) return 1 ;;\n\tesac\n}\n")
+	// The platform layers; h_platform (called by h_detect_os) defines the
+	// guest's.
+	w("\nh_platform() {\n\tcase $H_PLATFORM in\n")
+	for _, name := range cat.platformNames() {
+		w("\t%s) h_platform_%s ;;\n", name, name)
+	}
+	w("\tesac\n}\n")
+	for _, name := range cat.platformNames() {
+		f := cat.platforms[name]
+		w("\n# ---- platform %s (%s)\nh_platform_%s() {\n", name, f.name, name)
+		from()
+		w("%s\n", indent(f.text))
+		to(f.name)
+		w("}\n")
+	}
 	for _, s := range cat.Sections {
 		if s.Lib != "" {
-			w("\n# ---- helpers: %s\n%s\n", s.Name, strings.TrimSpace(s.Lib))
+			w("\n# ---- helpers: %s\n", s.Name)
+			from()
+			w("%s\n", strings.TrimSpace(s.Lib))
+			to(s.Dir + "/lib.sh")
 		}
 	}
 
@@ -90,8 +134,8 @@ func Script(cat *Catalogue, plan *Plan) []byte {
 	// benchmark of the plan selected.
 	w("\n# ---- controls\n")
 	seen := map[string]bool{}
-	for _, bm := range Benchmarks {
-		for _, p := range plan.Controls[bm] {
+	for _, bi := range cat.Benchmarks {
+		for _, p := range plan.Controls[bi.ID] {
 			c := p.Control
 			if seen[c.Rule] || !c.Automated() {
 				continue
@@ -99,26 +143,37 @@ func Script(cat *Catalogue, plan *Plan) []byte {
 			seen[c.Rule] = true
 			w("\n# %s: %s\nchk_%s() {\n", c.Rule, c.Title, c.Rule)
 			if c.When != "" {
-				w("\t%s || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }\n", strings.TrimSpace(c.When))
+				w("\t{ %s; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }\n", strings.TrimSpace(c.When))
 			}
-			w("%s\n}\n", indent(c.Check))
+			from()
+			w("%s\n", indent(c.Check))
+			to(c.source("check"))
+			w("}\n")
 			if c.Fix != "" {
-				w("fix_%s() {\n%s\n}\n", c.Rule, indent(c.Fix))
+				w("fix_%s() {\n", c.Rule)
+				from()
+				w("%s\n", indent(c.Fix))
+				to(c.source("fix"))
+				w("}\n")
 			}
-			if c.Install != "" {
-				w("I_%s=%s\n", c.Rule, sq(c.Install))
-			}
-			if c.Remove != "" {
-				w("R_%s=%s\n", c.Rule, sq(c.Remove))
+			// The packages: shell words, expanded when h_packages runs.
+			for _, pk := range []struct{ fn, field, words string }{{"inst", "install", c.Install}, {"rm", "remove", c.Remove}} {
+				if pk.words != "" {
+					w("%s_%s() {\n", pk.fn, c.Rule)
+					from()
+					w("\t%s\n", packageCommand(pk.words))
+					to(c.source("packages." + pk.field))
+					w("}\n")
+				}
 			}
 		}
 	}
 
 	// Per benchmark, the controls to run in section order; flag r allows
 	// remediation (not waived, not audit-only).
-	for _, bm := range Benchmarks {
-		w("\nh_list_%s() {\n\tcat <<'EOF'\n", bm)
-		for _, p := range plan.Controls[bm] {
+	for _, bi := range cat.Benchmarks {
+		w("\nh_list_%s() {\n\tcat <<'EOF'\n", bi.ID)
+		for _, p := range plan.Controls[bi.ID] {
 			if !p.Control.Automated() {
 				continue
 			}
@@ -132,6 +187,24 @@ func Script(cat *Catalogue, plan *Plan) []byte {
 	}
 	w("\nh_main \"$@\"\n")
 	return []byte(b.String())
+}
+
+// source names the file a body of c comes from: its .sh file, or its
+// template.
+func (c *Control) source(body string) string {
+	if c.Template != "" || strings.HasPrefix(body, "packages.") {
+		return fmt.Sprintf("%s/rule.yml (template %s, %s)", c.Dir, c.Template, body)
+	}
+	return c.Dir + "/" + body + ".sh"
+}
+
+// packageCommand is the shell command that prints a packages field's words:
+// the command itself for "$(command)", else printf of the words.
+func packageCommand(words string) string {
+	if strings.HasPrefix(words, "$(") && strings.HasSuffix(words, ")") && strings.Count(words, "$(") == 1 {
+		return words[2 : len(words)-1]
+	}
+	return "printf '%s ' " + words
 }
 
 // indent puts a tab before every line of a shell body.

@@ -4,44 +4,103 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 )
 
-// testSections is a small catalogue whose controls only touch files in $T,
-// so the generated script can run on the test machine itself.
-func testSections() []*Section {
-	return []*Section{{
-		Name: "test",
-		Params: []Param{
-			{Name: "t_value", Type: Int, Default: "5", Cloud: map[string]string{"aws": "7"}},
-			{Name: "t_alt", Type: Enum, Enum: []string{"a", "b"}, Default: "a"},
-		},
-		Controls: []Control{
-			{Rule: "t_fixable", Title: "a file holds the value", CIS: "d12:1.1:s1w1 u22:1.1:s1w1 u24:1.1:s1w1",
-				Check: `v=$(cat "$T/value" 2>/dev/null); h_say "value=${v:-none}"; [ "$v" = "$P_t_value" ]`,
-				Fix:   `echo "$P_t_value" >"$T/value"`, Reboot: true},
-			{Rule: "t_passing", Title: "always passes", CIS: "d12:1.2:s1w1 u22:1.2:s1w1 u24:1.2:s1w1", Check: `h_say "it's \"fine\" \\ ok"; return 0`},
-			{Rule: "t_unfixable", Title: "fails, no fix", CIS: "d12:1.3:s1w1 u22:1.3:s1w1 u24:1.3:s1w1", Check: `h_say nope; return 1`},
-			{Rule: "t_broken_fix", Title: "fix fails", CIS: "d12:1.4:s1w1 u22:1.4:s1w1 u24:1.4:s1w1", Check: `[ -f "$T/never" ]`, Fix: `false; touch "$T/never"`},
-			{Rule: "t_error", Title: "check errors", CIS: "d12:1.5:s1w1 u22:1.5:s1w1 u24:1.5:s1w1", Check: `no_such_command_here`},
-			{Rule: "t_alternative", Title: "alternative b", CIS: "d12:1.6:s1w1 u22:1.6:s1w1 u24:1.6:s1w1", When: `[ "$P_t_alt" = b ]`, Check: `return 1`},
-			{Rule: "t_manual", Title: "needs a human", CIS: "d12:1.7:s1w1 u22:1.7:s1w1 u24:1.7:s1w1", Manual: "decide the disk layout"},
-			{Rule: "t_waived", Title: "waived", CIS: "d12:1.8:s1w1 u22:1.8:s1w1 u24:1.8:s1w1", Check: `[ -f "$T/waived" ]`, Fix: `touch "$T/waived"`},
-			{Rule: "t_level2", Title: "level 2 only", CIS: "d12:1.9:s2w2 u22:1.9:s2w2 u24:1.9:s2w2", Check: `[ -f "$T/l2" ]`, Fix: `touch "$T/l2"`},
-			{Rule: "t_tabs", Title: "evidence with control characters", CIS: "d12:1.10:s1w1 u22:1.10:s1w1 u24:1.10:s1w1", Check: `printf 'a\tb\001c\r\nline2\n'; return 0`},
-		},
-	}}
+// The benchmarks of the test catalogue, named in the tests.
+const (
+	Debian12   Benchmark = "debian12"
+	Ubuntu2204 Benchmark = "ubuntu2204"
+	Ubuntu2404 Benchmark = "ubuntu2404"
+)
+
+// testRule is one rule of the test catalogue.
+type testRule struct {
+	rule, title, levels, check, fix, when, manual string
+	reboot                                        bool
+}
+
+// testCatalogue is a small catalogue, laid out like the real one, whose
+// controls only touch files in $T, so the generated script can run on the
+// test machine itself. Every benchmark maps rule i to section 1.<i+1>.
+func testCatalogue() (*Catalogue, error) {
+	rules := []testRule{
+		{rule: "t_fixable", title: "a file holds the value", levels: "s1w1",
+			check: `v=$(cat "$T/value" 2>/dev/null); h_say "value=${v:-none}"; [ "$v" = "$P_t_value" ]`,
+			fix:   `echo "$P_t_value" >"$T/value"`, reboot: true},
+		{rule: "t_passing", title: "always passes", levels: "s1w1", check: `h_say "it's \"fine\" \\ ok"; return 0`},
+		{rule: "t_unfixable", title: "fails, no fix", levels: "s1w1", check: `h_say nope; return 1`},
+		{rule: "t_broken_fix", title: "fix fails", levels: "s1w1", check: `[ -f "$T/never" ]`, fix: `false; touch "$T/never"`},
+		{rule: "t_error", title: "check errors", levels: "s1w1", check: `no_such_command_here`},
+		{rule: "t_alternative", title: "alternative b", levels: "s1w1", when: `[ "$P_t_alt" = b ]`, check: `return 1`},
+		{rule: "t_manual", title: "needs a human", levels: "s1w1", manual: "decide the disk layout"},
+		{rule: "t_waived", title: "waived", levels: "s1w1", check: `[ -f "$T/waived" ]`, fix: `touch "$T/waived"`},
+		{rule: "t_level2", title: "level 2 only", levels: "s2w2", check: `[ -f "$T/l2" ]`, fix: `touch "$T/l2"`},
+		{rule: "t_tabs", title: "evidence with control characters", levels: "s1w1", check: `printf 'a\tb\001c\r\nline2\n'; return 0`},
+	}
+	fsys, err := libFS()
+	if err != nil {
+		return nil, err
+	}
+	fsys["rules/1_test/section.yml"] = &fstest.MapFile{Data: []byte(`name: test
+params:
+  - {name: t_value, type: int, default: "5", cloud: {aws: "7"}, doc: a value}
+  - {name: t_alt, type: enum, enum: [a, b], default: a, doc: an alternative}
+`)}
+	var mapping strings.Builder
+	for i, r := range rules {
+		dir := "rules/1_test/" + r.rule + "/"
+		y := fmt.Sprintf("title: %q\nreboot: %v\n", r.title, r.reboot)
+		if r.when != "" {
+			y += fmt.Sprintf("when: %q\n", r.when)
+		}
+		if r.manual != "" {
+			y += fmt.Sprintf("manual: %q\n", r.manual)
+		}
+		fsys[dir+"rule.yml"] = &fstest.MapFile{Data: []byte(y)}
+		if r.check != "" {
+			fsys[dir+"check.sh"] = &fstest.MapFile{Data: []byte(r.check + "\n")}
+		}
+		if r.fix != "" {
+			fsys[dir+"fix.sh"] = &fstest.MapFile{Data: []byte(r.fix + "\n")}
+		}
+		fmt.Fprintf(&mapping, "  - {id: \"1.%d\", rule: %s, server: %c, workstation: %c}\n", i+1, r.rule, r.levels[1], r.levels[3])
+	}
+	for _, b := range []struct{ id, osID, versionID, distro string }{
+		{"debian12", "debian", "12", "Debian 12 (bookworm)"}, {"ubuntu2204", "ubuntu", "22.04", "Ubuntu 22.04 LTS"}, {"ubuntu2404", "ubuntu", "24.04", "Ubuntu 24.04 LTS"},
+	} {
+		fsys["benchmarks/"+b.id+".yml"] = &fstest.MapFile{Data: []byte(fmt.Sprintf(
+			"id: %s\ntitle: test %s\nversion: \"1.0.0\"\nos_id: %s\nversion_id: %q\ndistro: %s\nplatform: debian\ncontrols:\n%s",
+			b.id, b.id, b.osID, b.versionID, b.distro, mapping.String()))}
+	}
+	return LoadFS(fsys)
+}
+
+// libFS copies the real catalogue's script library (lib/) into a MapFS.
+func libFS() (fstest.MapFS, error) {
+	m := fstest.MapFS{}
+	err := fs.WalkDir(catalogueFS(), "lib", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(catalogueFS(), p)
+		m[p] = &fstest.MapFile{Data: b}
+		return err
+	})
+	return m, err
 }
 
 func testPlan(t *testing.T, opts Options) (*Catalogue, *Plan) {
 	t.Helper()
-	cat, err := build(testSections())
+	cat, err := testCatalogue()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,10 +4,12 @@
 GRUB_CMDLINE_LINUX=
 GRUB_CMDLINE_LINUX_DEFAULT=
 if [ -f /etc/default/grub ]; then
+	# shellcheck source=/dev/null # the image's own GRUB defaults
 	. /etc/default/grub
 fi
 for _f in /etc/default/grub.d/*.cfg; do
 	if [ -f "$_f" ]; then
+		# shellcheck source=/dev/null # the image's own GRUB drop-ins
 		. "$_f"
 	fi
 done

@@ -71,7 +71,7 @@ func (p *Provisioner) Provision(ctx context.Context, ui packersdk.Ui, comm packe
 		}
 		return err
 	}
-	res := p.results(run, out, time.Since(start))
+	res := p.results(cat, run, out, time.Since(start))
 	dir := evidence.BuildDir(p.config.EvidenceDir, p.config.PackerBuildName)
 	if err := evidence.WriteCIS(dir, res, script); err != nil {
 		return fmt.Errorf("write hardening evidence: %w", err)
@@ -84,8 +84,8 @@ func (p *Provisioner) Provision(ctx context.Context, ui packersdk.Ui, comm packe
 	return nil
 }
 
-func (p *Provisioner) results(run *cis.Run, out *guest.Outcome, wall time.Duration) *evidence.CISResults {
-	info := run.Benchmark.Info()
+func (p *Provisioner) results(cat *cis.Catalogue, run *cis.Run, out *guest.Outcome, wall time.Duration) *evidence.CISResults {
+	info, _ := cat.Benchmark(run.Benchmark)
 	res := &evidence.CISResults{
 		Stamp: evidence.Stamp{
 			Schema:      evidence.CISResultsSchema,

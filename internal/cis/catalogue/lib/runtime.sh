@@ -1,0 +1,570 @@
+# ---- runtime library (internal/cis/catalogue/lib/runtime.sh) ---------------
+# Helpers the control bodies are written with. Checks print what they
+# observed and return 0 pass, 1 fail, 2 not-applicable, 3 manual. Fixes change
+# the image's persistent configuration only: no sysctl -w, no modprobe -r, no
+# service start or restart, nothing outside the guest's own files.
+#
+# Variables a control may read: H_BENCH (debian12, ubuntu2204, ubuntu2404),
+# H_CHROOT (1 inside a chroot), H_CLOUD (aws, gcp, none), P_<parameter>.
+# Packages and services go through the platform layer (plat_*, in
+# lib/platform/<family>.sh and lib/systemd.sh): no rule calls dpkg, apt-get
+# or systemctl itself.
+
+h_say() { printf '%s\n' "$*"; }
+h_has() { command -v "$1" >/dev/null 2>&1; }
+
+# pkg_installed PKG: pass when the package (a logical name, see
+# plat_pkg_name) is installed.
+pkg_installed() {
+	_pn=$(plat_pkg_name "$1")
+	if _v=$(plat_pkg_version "$_pn"); then
+		h_say "$_pn is installed ($_v)"
+		return 0
+	fi
+	h_say "$_pn is not installed"
+	return 1
+}
+
+# pkg_absent PKG...: pass when none of the packages is installed.
+pkg_absent() {
+	_rc=0
+	for _p in "$@"; do
+		if pkg_installed "$_p" >/dev/null; then
+			h_say "$_p is installed"
+			_rc=1
+		fi
+	done
+	[ $_rc = 0 ] && h_say "not installed: $*"
+	return $_rc
+}
+
+# unit_exists UNIT: the unit file is known to systemd.
+unit_exists() { plat_svc_exists "$1"; }
+
+# svc_enabled UNIT: pass when the unit is enabled (or static).
+svc_enabled() {
+	_s=$(plat_svc_state "$1")
+	h_say "$1: ${_s:-not installed}"
+	case $_s in enabled | enabled-runtime | static | alias | indirect) return 0 ;; esac
+	return 1
+}
+
+# svc_not_enabled UNIT...: pass when each unit is absent, disabled or masked.
+svc_not_enabled() {
+	_rc=0
+	for _u in "$@"; do
+		_s=$(plat_svc_state "$_u")
+		h_say "$_u: ${_s:-not installed}"
+		case $_s in enabled | enabled-runtime | static | alias | indirect | generated) _rc=1 ;; esac
+	done
+	return $_rc
+}
+
+# svc_enable UNIT: enable for the next boot; never start it now.
+svc_enable() {
+	plat_svc_unmask "$1" >/dev/null 2>&1 || true
+	plat_svc_enable "$1" && h_say "enabled $1"
+}
+
+# svc_mask UNIT...: mask for the next boot; never stop it now.
+svc_mask() {
+	for _u in "$@"; do
+		unit_exists "$_u" || continue
+		plat_svc_mask "$_u" && h_say "masked $_u"
+	done
+}
+
+# sysctl_value KEY: the value the image's sysctl.d files set at boot, in
+# systemd-sysctl's order (a file in /etc masks one of the same name below
+# /usr; later files win). Prints nothing when no file sets the key.
+sysctl_value() {
+	_key=$(printf '%s' "$1" | tr / .)
+	_files=
+	for _d in /etc/sysctl.d /run/sysctl.d /usr/local/lib/sysctl.d /usr/lib/sysctl.d /lib/sysctl.d; do
+		for _f in "$_d"/*.conf; do
+			[ -e "$_f" ] || continue
+			_b=${_f##*/}
+			case " $_files " in *"/$_b "*) continue ;; esac
+			_files="$_files $_f"
+		done
+	done
+	_sorted=$(for _f in $_files; do printf '%s %s\n' "${_f##*/}" "$_f"; done | sort | cut -d' ' -f2)
+	# /etc/sysctl.conf counts unless 99-sysctl.conf is the same file (Debian's
+	# symlink), which the loop above already took.
+	if [ -f /etc/sysctl.conf ] && [ "$(stat -Lc %d:%i /etc/sysctl.conf)" != "$(stat -Lc %d:%i /etc/sysctl.d/99-sysctl.conf 2>/dev/null)" ]; then
+		_sorted="$_sorted /etc/sysctl.conf"
+	fi
+	# shellcheck disable=SC2086
+	[ -n "$_sorted" ] && awk -v k="$_key" '
+		/^[ \t]*[#;]/ { next }
+		{ line = $0; sub(/^[ \t]*-/, "", line); i = index(line, "=") }
+		i > 0 {
+			name = substr(line, 1, i - 1); val = substr(line, i + 1)
+			gsub(/[ \t]/, "", name); gsub(/\//, ".", name)
+			gsub(/^[ \t]+|[ \t]+$/, "", val)
+			if (name == k) { v = val; f = FILENAME }
+		}
+		END { if (f != "") print v " (" f ")" }' $_sorted
+}
+
+# sysctl_is KEY VALUE: pass when the image sets KEY to VALUE at boot.
+sysctl_is() {
+	_got=$(sysctl_value "$1")
+	if [ -z "$_got" ]; then
+		h_say "$1 is not set by any sysctl.d file"
+		return 1
+	fi
+	h_say "$1 = $_got"
+	[ "${_got% (*}" = "$2" ]
+}
+
+H_SYSCTL_FILE=/etc/sysctl.d/99-zz-hardening.conf
+
+# sysctl_set KEY VALUE: persist KEY=VALUE in a file that sorts after the
+# distribution's own. The running kernel is not touched.
+sysctl_set() {
+	mkdir -p /etc/sysctl.d
+	[ -f "$H_SYSCTL_FILE" ] || printf '# Written by packer-plugin-hardening; applied at boot.\n' >"$H_SYSCTL_FILE"
+	_tmp="$H_SYSCTL_FILE.tmp"
+	grep -v "^[ \t]*$1[ \t]*=" "$H_SYSCTL_FILE" >"$_tmp" || true
+	printf '%s = %s\n' "$1" "$2" >>"$_tmp"
+	chmod 0644 "$_tmp" && mv "$_tmp" "$H_SYSCTL_FILE"
+	h_say "set $1 = $2 in $H_SYSCTL_FILE"
+}
+
+# kmod_disabled NAME: pass when modprobe will neither autoload nor load the
+# module by name (an install line to /bin/false or /bin/true and a
+# blacklist line), whatever kernel the image boots.
+kmod_disabled() {
+	_m=$(printf '%s' "$1" | tr - _)
+	_conf=$(cat /etc/modprobe.d/*.conf /run/modprobe.d/*.conf /usr/lib/modprobe.d/*.conf /lib/modprobe.d/*.conf 2>/dev/null | tr - _)
+	_inst=$(printf '%s\n' "$_conf" | grep -E "^[[:space:]]*install[[:space:]]+${_m}[[:space:]]+(/usr)?/bin/(false|true)")
+	_bl=$(printf '%s\n' "$_conf" | grep -E "^[[:space:]]*blacklist[[:space:]]+$_m([[:space:]]|\$)")
+	h_say "$1: install rule: ${_inst:-none}; blacklist: ${_bl:-none}"
+	[ -n "$_inst" ] && [ -n "$_bl" ]
+}
+
+# kmod_disable NAME: write the modprobe rules kmod_disabled looks for.
+kmod_disable() {
+	_f=/etc/modprobe.d/hardening-$1.conf
+	mkdir -p /etc/modprobe.d
+	printf 'install %s /bin/false\nblacklist %s\n' "$1" "$1" >"$_f"
+	chmod 0644 "$_f"
+	h_say "wrote $_f"
+}
+
+# fstab_entry MOUNTPOINT: print the fstab line that mounts MOUNTPOINT.
+fstab_entry() {
+	awk -v m="$1" '$1 !~ /^#/ && $2 == m { print; found = 1 } END { exit !found }' /etc/fstab 2>/dev/null
+}
+
+# fstab_opts MOUNTPOINT OPTION...: pass when MOUNTPOINT is in fstab with
+# every OPTION; not-applicable when it is not a separate mount.
+fstab_opts() {
+	_m=$1
+	shift
+	_e=$(fstab_entry "$_m") || { h_say "$_m is not a separate mount in /etc/fstab"; return 2; }
+	h_say "fstab: $_e"
+	_o=,$(printf '%s\n' "$_e" | awk '{ print $4 }'),
+	for _x in "$@"; do
+		case $_o in *",$_x,"*) ;; *) h_say "missing option $_x"; return 1 ;; esac
+	done
+	return 0
+}
+
+# fstab_add_opts MOUNTPOINT OPTION...: add the options to MOUNTPOINT's fstab
+# line. Takes effect at the next mount (boot); nothing is remounted.
+fstab_add_opts() {
+	_m=$1
+	shift
+	_add=$(printf '%s,' "$@")
+	awk -v m="$_m" -v add="${_add%,}" '
+		$1 !~ /^#/ && $2 == m {
+			n = split(add, a, ","); o = "," $4 ","
+			for (i = 1; i <= n; i++) if (index(o, "," a[i] ",") == 0) $4 = $4 "," a[i]
+			sub(/^defaults,/, "", $4)
+		}
+		{ print }' OFS='\t' /etc/fstab >/etc/fstab.hardening.tmp &&
+		cat /etc/fstab.hardening.tmp >/etc/fstab && rm -f /etc/fstab.hardening.tmp
+	h_say "fstab: $(fstab_entry "$_m")"
+}
+
+# file_mode PATH MAXMODE [OWNER [GROUP]]: pass when PATH (if it exists) has
+# no permission bit outside MAXMODE and the given owner and group (names or
+# numbers; "-" skips). A missing path passes: nothing to protect.
+file_mode() {
+	[ -e "$1" ] || { h_say "$1 does not exist"; return 0; }
+	set -- "$1" "$2" "${3:--}" "${4:--}" "$(stat -c '%a %U %G %u %g' "$1")"
+	h_say "$1: mode $(printf '%s' "$5" | cut -d' ' -f1) owner $(printf '%s' "$5" | cut -d' ' -f2):$(printf '%s' "$5" | cut -d' ' -f3)"
+	# shellcheck disable=SC2086
+	set -- "$1" "$2" "$3" "$4" $5
+	[ $((0$5 & ~0$2 & 07777)) = 0 ] || return 1
+	[ "$3" = - ] || [ "$3" = "$6" ] || [ "$3" = "$8" ] || return 1
+	[ "$4" = - ] || [ "$4" = "$7" ] || [ "$4" = "$9" ] || return 1
+}
+
+# file_fix_mode PATH MAXMODE [OWNER [GROUP]]: remove the bits outside
+# MAXMODE and set owner and group.
+file_fix_mode() {
+	[ -e "$1" ] || return 0
+	_cur=$(stat -c %a "$1")
+	chmod "$(printf '%o' $((0$_cur & 0$2)))" "$1"
+	[ "${3:--}" = - ] || chown "$3" "$1"
+	[ "${4:--}" = - ] || chgrp "$4" "$1"
+	h_say "$1: now $(stat -c '%a %U:%G' "$1")"
+}
+
+# kv_value FILE KEY: the last active value of "KEY value" or "KEY=value"
+# in FILE (case-sensitive key).
+kv_value() {
+	[ -f "$1" ] || return 0
+	awk -v k="$2" '
+		/^[ \t]*#/ { next }
+		{ line = $0; sub(/^[ \t]+/, "", line) }
+		index(line, k) == 1 {
+			rest = substr(line, length(k) + 1)
+			if (rest ~ /^[ \t]*=/ || rest ~ /^[ \t]/) {
+				sub(/^[ \t]*=?[ \t]*/, "", rest); sub(/[ \t]+$/, "", rest); v = rest; found = 1
+			}
+		}
+		END { if (found) print v }' "$1"
+}
+
+# kv_set FILE KEY VALUE [SEP]: set KEY in FILE, replacing the active lines
+# that set it, or append; SEP defaults to a space.
+kv_set() {
+	_sep=${4:- }
+	[ -f "$1" ] || : >"$1"
+	awk -v k="$2" -v line="$2$_sep$3" '
+		{ l = $0; sub(/^[ \t]+/, "", l) }
+		l !~ /^#/ && index(l, k) == 1 && (substr(l, length(k) + 1) ~ /^[ \t]*=/ || substr(l, length(k) + 1) ~ /^[ \t]/) {
+			if (!done) print line; done = 1; next
+		}
+		{ print }
+		END { if (!done) print line }' "$1" >"$1.hardening.tmp" &&
+		cat "$1.hardening.tmp" >"$1" && rm -f "$1.hardening.tmp"
+	h_say "$1: $2$_sep$3"
+}
+
+# ---- OpenSSH server -----------------------------------------------------
+# Settings go to a drop-in that sorts before cloud-init's (50-cloud-init.conf)
+# and the cloud images' own, so ours win; every change is validated with
+# sshd -t and undone when sshd would refuse the configuration. sshd is never
+# restarted: the build's own SSH session keeps the configuration it started
+# with, and the image gets the new one at boot.
+H_SSHD_DROPIN=/etc/ssh/sshd_config.d/10-hardening.conf
+
+# sshd_args: extra sshd options for -t/-T: a throwaway host key when the
+# image has none yet (keys are generated at first boot).
+sshd_args() {
+	mkdir -p /run/sshd 2>/dev/null
+	if ! ls /etc/ssh/ssh_host_*_key >/dev/null 2>&1; then
+		[ -f "$H_WORK/hostkey" ] || ssh-keygen -q -t ed25519 -N '' -f "$H_WORK/hostkey" >/dev/null 2>&1
+		printf '%s' "-h $H_WORK/hostkey"
+	fi
+}
+
+# sshd_effective: sshd -T output (lower-case keys) for a typical connection,
+# computed once until sshd_set changes the configuration.
+sshd_effective() {
+	if ! [ -s "$H_WORK/sshd-T" ]; then
+		# shellcheck disable=SC2046
+		sshd -T $(sshd_args) -C user=root,host=localhost,addr=127.0.0.1 >"$H_WORK/sshd-T.tmp" 2>&1
+		mv "$H_WORK/sshd-T.tmp" "$H_WORK/sshd-T"
+	fi
+	cat "$H_WORK/sshd-T"
+}
+
+# sshd_value KEY: the effective value of KEY (lower-case) as sshd sees it.
+sshd_value() {
+	sshd_effective | awk -v k="$(printf '%s' "$1" | tr '[:upper:]' '[:lower:]')" '$1 == k { $1 = ""; sub(/^ /, ""); print; exit }'
+}
+
+# sshd_installed: not-applicable when there is no OpenSSH server.
+sshd_installed() { [ -x /usr/sbin/sshd ] || { h_say "openssh-server is not installed"; return 2; }; }
+
+# sshd_is KEY VALUE: pass when sshd's effective KEY equals VALUE (any case).
+sshd_is() {
+	sshd_installed || return 2
+	_v=$(sshd_value "$1")
+	h_say "sshd $1 = ${_v:-(unset)}"
+	[ "$(printf '%s' "$_v" | tr '[:upper:]' '[:lower:]')" = "$(printf '%s' "$2" | tr '[:upper:]' '[:lower:]')" ]
+}
+
+# sshd_ensure_include: the main sshd_config must include the drop-in folder
+# before its own settings, so the drop-in wins.
+sshd_ensure_include() {
+	grep -Eqi '^[[:space:]]*Include[[:space:]]+/etc/ssh/sshd_config\.d/\*\.conf' /etc/ssh/sshd_config && return 0
+	{ printf 'Include /etc/ssh/sshd_config.d/*.conf\n'; cat /etc/ssh/sshd_config; } >/etc/ssh/sshd_config.hardening.tmp &&
+		cat /etc/ssh/sshd_config.hardening.tmp >/etc/ssh/sshd_config && rm -f /etc/ssh/sshd_config.hardening.tmp
+	h_say "added Include /etc/ssh/sshd_config.d/*.conf to /etc/ssh/sshd_config"
+}
+
+# sshd_set KEY VALUE: set KEY in our drop-in, validated with sshd -t; the
+# previous drop-in is restored when sshd would reject the result.
+sshd_set() {
+	mkdir -p /etc/ssh/sshd_config.d
+	sshd_ensure_include
+	[ -f "$H_SSHD_DROPIN" ] || printf '# Written by packer-plugin-hardening. Sorted before cloud-init so these win.\n' >"$H_SSHD_DROPIN"
+	rm -f "$H_WORK/sshd-T"
+	cp -p "$H_SSHD_DROPIN" "$H_WORK/sshd-dropin.bak"
+	grep -vi "^[[:space:]]*$1[[:space:]]" "$H_SSHD_DROPIN" >"$H_SSHD_DROPIN.tmp" || true
+	printf '%s %s\n' "$1" "$2" >>"$H_SSHD_DROPIN.tmp"
+	chmod 0600 "$H_SSHD_DROPIN.tmp" && mv "$H_SSHD_DROPIN.tmp" "$H_SSHD_DROPIN"
+	# The main file says the same, outside any Match block, for people and
+	# scanners that read only sshd_config; the drop-in still decides.
+	cp -p /etc/ssh/sshd_config "$H_WORK/sshd_config.bak"
+	awk -v k="$1" -v line="$1 $2" '
+		BEGIN { lk = tolower(k) }
+		/^[[:space:]]*[Mm]atch[[:space:]]/ { if (!done) print line; done = 1; inmatch = 1 }
+		!inmatch && tolower($1) == lk { if (!done) print line; done = 1; next }
+		{ print }
+		END { if (!done) print line }' /etc/ssh/sshd_config >/etc/ssh/sshd_config.hardening.tmp &&
+		cat /etc/ssh/sshd_config.hardening.tmp >/etc/ssh/sshd_config && rm -f /etc/ssh/sshd_config.hardening.tmp
+	# shellcheck disable=SC2046
+	if ! _err=$(sshd -t $(sshd_args) 2>&1); then
+		cat "$H_WORK/sshd_config.bak" >/etc/ssh/sshd_config
+		cp -p "$H_WORK/sshd-dropin.bak" "$H_SSHD_DROPIN"
+		h_say "sshd -t rejected '$1 $2', restored the previous drop-in: $_err"
+		return 1
+	fi
+	rm -f "$H_WORK/sshd-T"
+	h_say "set $1 $2 in $H_SSHD_DROPIN (sshd -t passed; applies when sshd next starts)"
+}
+
+# ---- runner (not for control bodies) --------------------------------------
+H_PROTECTED='cloud-init|openssh-server|openssh-sftp-server|sudo|chrony|systemd-timesyncd|amazon-ssm-agent|google-guest-agent|google-osconfig-agent|google-compute-engine|ec2-instance-connect|systemd|systemd-sysv|apt|dpkg|libpam-modules|libpam-runtime'
+
+# h_json: stdin as the body of a JSON string, at most 2 KiB of it.
+h_json() {
+	head -c 2048 | tr -d '\000-\010\013-\037' | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/	/\\t/g' |
+		awk 'NR > 1 { printf "\\n" } { printf "%s", $0 }'
+}
+
+h_emit() { printf '%s\n' "$1" >>"$H_RESULTS"; }
+
+# h_emit_control RULE BEFORE AFTER FIX MS: one JSON line from the evidence
+# files of RULE, in a single awk run (this runs once per control).
+h_emit_control() {
+	awk -v rule="$1" -v b="$2" -v a="$3" -v f="$4" -v ms="$5" \
+		-v fb="$H_WORK/before.$1" -v fa="$H_WORK/after.$1" -v ff="$H_WORK/fix.$1" '
+		# Replacement strings with backslashes differ between awks: split
+		# and join instead (patterns as strings: mawk cannot pass /re/).
+		function rep(s, re, with,   n, i, p, out) {
+			n = split(s, p, re)
+			out = p[1]
+			for (i = 2; i <= n; i++) out = out with p[i]
+			return out
+		}
+		function esc(s) {
+			s = substr(s, 1, 2048)
+			gsub(/[\001-\010\013-\037]/, "", s)
+			s = rep(s, "\\\\", "\\\\")
+			s = rep(s, "\"", "\\\"")
+			s = rep(s, "\t", "\\t")
+			return rep(s, "\n", "\\n")
+		}
+		!(FILENAME in seen) { seen[FILENAME] = 1; t[FILENAME] = $0; next }
+		{ t[FILENAME] = t[FILENAME] "\n" $0 }
+		END {
+			printf "{\"t\":\"control\",\"rule\":\"%s\",\"before\":%d,\"after\":%d,\"fix\":%d,\"ms\":%d,", rule, b, a, f, ms
+			printf "\"evidence_before\":\"%s\",\"evidence\":\"%s\",\"action\":\"%s\"}\n", esc(t[fb]), esc(t[fa]), esc(t[ff])
+		}' "$H_WORK/before.$1" "$H_WORK/after.$1" "$H_WORK/fix.$1" >>"$H_RESULTS"
+}
+
+# h_clock sets H_NOW to a millisecond clock without starting a process
+# (/proc/uptime has 10 ms resolution; date is the fallback).
+h_clock() {
+	if read -r _up _idle </proc/uptime 2>/dev/null; then
+		_cs=${_up#*.}
+		H_NOW=$(( ${_up%.*} * 1000 + ${_cs#0} * 10 ))
+	else
+		H_NOW=$(($(date +%s) * 1000))
+	fi
+}
+
+h_now_ms() { h_clock; echo "$H_NOW"; }
+
+h_fatal() {
+	h_emit "{\"t\":\"fatal\",\"reason\":\"$(printf '%s' "$1" | h_json)\"}"
+	printf 'hardening: %s\n' "$1" >&2
+	h_finish
+	exit 3
+}
+
+# h_finish publishes the results to the user who uploaded the script, so
+# they can download and remove it (g_results_publish).
+h_finish() {
+	g_results_publish
+	[ -n "${H_WORK:-}" ] && rm -rf "$H_WORK"
+}
+
+h_detect_os() {
+	_osr=${H_OS_RELEASE:-/etc/os-release}
+	[ -r "$_osr" ] || h_fatal "no /etc/os-release in the guest; supported: $H_SUPPORTED"
+	# shellcheck source=/dev/null # os-release is the guest's
+	H_OS_ID=$(. "$_osr" && printf '%s' "${ID:-}")
+	# shellcheck source=/dev/null
+	H_VERSION_ID=$(. "$_osr" && printf '%s' "${VERSION_ID:-}")
+	# shellcheck source=/dev/null
+	H_PRETTY=$(. "$_osr" && printf '%s' "${PRETTY_NAME:-}")
+	# h_bench_for (generated from benchmarks/*.yml) sets H_BENCH and
+	# H_PLATFORM; h_platform_<family> defines the platform layer.
+	h_bench_for "$H_OS_ID:$H_VERSION_ID" ||
+		h_fatal "unsupported distribution ${H_PRETTY:-$H_OS_ID $H_VERSION_ID} (os-release ID=$H_OS_ID VERSION_ID=$H_VERSION_ID); supported: $H_SUPPORTED"
+	h_platform
+}
+
+h_detect_env() {
+	H_CHROOT=0
+	if ! [ -r /proc/1/root ] || [ "$(stat -Lc %d:%i / 2>/dev/null)" != "$(stat -Lc %d:%i /proc/1/root/. 2>/dev/null)" ]; then
+		H_CHROOT=1
+	fi
+	H_CLOUD=$H_CLOUD_WANT
+	if [ "$H_CLOUD" = auto ]; then
+		H_CLOUD=none
+		if [ "$H_CHROOT" = 0 ]; then
+			_dmi=$(cat /sys/class/dmi/id/sys_vendor /sys/class/dmi/id/product_name /sys/class/dmi/id/bios_vendor 2>/dev/null)
+			case $_dmi in *"Amazon EC2"* | *amazon*) H_CLOUD=aws ;; *Google*) H_CLOUD=gcp ;; esac
+		fi
+	fi
+}
+
+# h_check RULE PHASE: run RULE's check in a subshell; sets H_RC and leaves
+# the evidence in $H_WORK/PHASE.RULE.
+h_check() {
+	( "chk_$1" ) >"$H_WORK/$2.$1" 2>&1 </dev/null
+	H_RC=$?
+}
+
+# h_flat TEXT: TEXT on one line, runs of white space as one space, trimmed.
+h_flat() { printf '%s\n' "$*" | tr -s '[:space:]' ' ' | sed -e 's/^ //' -e 's/ $//'; }
+
+# h_words LIST: the words of LIST, sorted and unique, space separated.
+h_words() { printf '%s\n' "$1" | tr ' ' '\n' | grep . | sort -u | tr '\n' ' '; }
+
+# h_packages installs and purges, in one batch each, the packages the failed
+# controls need (inst_RULE and rm_RULE print their logical names, which
+# plat_pkg_name maps); timed apart from the
+# controls because it is mostly download.
+h_packages() {
+	_inst='' _rm='' _b='' _flag=''
+	for _r in $H_RULES; do
+		eval "_b=\$B_$_r _flag=\$X_$_r"
+		if [ "$_b" != 1 ] || [ "$_flag" != r ]; then continue; fi
+		if h_has "inst_$_r"; then
+			for _p in $("inst_$_r"); do
+				_p=$(plat_pkg_name "$_p")
+				plat_pkg_is_installed "$_p" || _inst="$_inst $_p"
+			done
+		fi
+		if h_has "rm_$_r"; then
+			for _p in $("rm_$_r"); do
+				_p=$(plat_pkg_name "$_p")
+				if plat_pkg_is_installed "$_p"; then _rm="$_rm $_p"; fi
+			done
+		fi
+	done
+	_inst=$(h_words "$_inst")
+	_rm=$(h_words "$_rm")
+	[ -n "${_inst# }${_rm# }" ] || return 0
+	_t0=$(h_now_ms) _rc=0
+	: >"$H_WORK/apt.log"
+	set -f # package lists split into words below, never globbed
+	if [ -n "${_inst# }" ]; then
+		h_say "packages: installing $_inst"
+		# shellcheck disable=SC2086 # a word list: POSIX sh has no arrays
+		plat_pkg_install $_inst >>"$H_WORK/apt.log" 2>&1 || _rc=$?
+	fi
+	if [ -n "${_rm# }" ] && [ $_rc = 0 ]; then
+		# Never purge what keeps the image reachable and managed, even as a
+		# dependency of something a control removes.
+		# shellcheck disable=SC2086 # a word list: POSIX sh has no arrays
+		_hit=$(plat_pkg_simulate_purge $_rm 2>/dev/null | grep -xE "$H_PROTECTED" | tr '\n' ' ')
+		if [ -n "$_hit" ]; then
+			h_say "packages: refusing to purge $_rm: it would remove $_hit"
+			printf 'refused: purging %s would remove %s\n' "$_rm" "$_hit" >>"$H_WORK/apt.log"
+			_rc=1
+		else
+			h_say "packages: purging $_rm"
+			# shellcheck disable=SC2086 # a word list: POSIX sh has no arrays
+			plat_pkg_purge $_rm >>"$H_WORK/apt.log" 2>&1 || _rc=$?
+		fi
+	fi
+	set +f
+	h_emit "{\"t\":\"packages\",\"install\":\"$(printf '%s' "$_inst" | h_json)\",\"remove\":\"$(printf '%s' "$_rm" | h_json)\",\"rc\":$_rc,\"ms\":$(($(h_now_ms) - _t0)),\"log\":\"$(tail -c 2048 "$H_WORK/apt.log" | h_json)\"}"
+	[ $_rc = 0 ] || h_say "packages: the package manager failed ($_rc); the controls that need them will report error"
+}
+
+h_main() {
+	PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+	LC_ALL=C
+	export PATH LC_ALL
+	g_results_open "${1:?usage: sh script RESULTS_FILE}" || exit 70
+	H_RESULTS=$G_RESULTS_PART
+	umask 022
+	H_WORK=$(mktemp -d) || h_fatal "cannot create a work directory"
+	trap 'h_finish' EXIT
+	trap 'h_finish; exit 130' INT TERM HUP
+	_t0=$(h_now_ms)
+	h_detect_os
+	h_detect_env
+	h_apply_cloud
+	h_emit "{\"t\":\"start\",\"bench\":\"$H_BENCH\",\"os\":\"$(printf '%s' "$H_PRETTY" | h_json)\",\"chroot\":$H_CHROOT,\"cloud\":\"$H_CLOUD\",\"mode\":\"$H_MODE\",\"uid\":$(id -u)}"
+	if [ "$H_WAIT_CLOUD_INIT" = 1 ] && [ "$H_CHROOT" = 0 ] && h_has cloud-init; then
+		h_say "waiting for cloud-init to finish"
+		cloud-init status --wait >/dev/null 2>&1 || h_say "cloud-init status --wait returned $? (continuing)"
+	fi
+	H_RULES=$("h_list_$H_BENCH" | awk '{ print $1 }')
+	eval "$("h_list_$H_BENCH" | awk '{ print "X_" $1 "=" $2 }')"
+	_n=$(printf '%s\n' "$H_RULES" | grep -c .)
+	h_say "auditing $_n controls for $H_PRETTY${H_CHROOT:+ }$([ "$H_CHROOT" = 1 ] && echo '(chroot)')"
+	for _r in $H_RULES; do
+		h_clock; _s=$H_NOW
+		h_check "$_r" before
+		h_clock
+		eval "B_$_r=$H_RC T_$_r=$((H_NOW - _s)) F_$_r=-1"
+	done
+	if [ "$H_MODE" = remediate ]; then
+		h_packages
+		_fixed=0
+		for _r in $H_RULES; do
+			eval "_b=\$B_$_r _flag=\$X_$_r"
+			if [ "$_b" != 1 ] || [ "$_flag" != r ]; then continue; fi
+			h_clock; _s=$H_NOW
+			# Controls that share a file are often fixed by an earlier
+			# control's remediation: check again before fixing.
+			h_check "$_r" recheck
+			if [ "$H_RC" = 0 ]; then
+				echo "compliant after the package step or an earlier remediation in this run" >"$H_WORK/fix.$_r"
+				eval "F_$_r=0"
+			elif command -v "fix_$_r" >/dev/null 2>&1; then
+				( set -e; "fix_$_r" ) >"$H_WORK/fix.$_r" 2>&1 </dev/null
+				eval "F_$_r=$?"
+			else
+				echo "packages only" >"$H_WORK/fix.$_r"
+				eval "F_$_r=0"
+			fi
+			_fixed=$((_fixed + 1))
+			h_clock
+			eval "T_$_r=\$((T_$_r + H_NOW - _s))"
+		done
+		h_say "remediated $_fixed controls; auditing again"
+	fi
+	_b='' _f='' _ms=''
+	for _r in $H_RULES; do
+		h_clock; _s=$H_NOW
+		if [ "$H_MODE" = remediate ]; then
+			h_check "$_r" after
+		else
+			eval "H_RC=\$B_$_r"
+			cp "$H_WORK/before.$_r" "$H_WORK/after.$_r"
+		fi
+		h_clock
+		eval "_b=\$B_$_r _f=\$F_$_r _ms=\$((T_$_r + H_NOW - _s))"
+		[ -f "$H_WORK/fix.$_r" ] || : >"$H_WORK/fix.$_r"
+		h_emit_control "$_r" "$_b" "$H_RC" "$_f" "$_ms"
+	done
+	h_emit "{\"t\":\"done\",\"ms\":$(($(h_now_ms) - _t0))}"
+	h_say "done in $(($(h_now_ms) - _t0)) ms"
+}

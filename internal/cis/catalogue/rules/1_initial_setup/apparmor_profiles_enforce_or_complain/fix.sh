@@ -1,0 +1,1 @@
+s1_aa_fix_disabled

@@ -1,0 +1,1 @@
+s1_aa_check disabled complain

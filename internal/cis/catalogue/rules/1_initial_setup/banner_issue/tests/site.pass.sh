@@ -1,0 +1,1 @@
+printf 'Authorised use only.\n' >/etc/issue

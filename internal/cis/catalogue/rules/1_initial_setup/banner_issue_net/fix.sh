@@ -1,0 +1,1 @@
+s1_banner_write /etc/issue.net "$P_banner_text"

@@ -1,0 +1,2 @@
+# The banner is optional: no /etc/motd at all is compliant.
+rm -f /etc/motd

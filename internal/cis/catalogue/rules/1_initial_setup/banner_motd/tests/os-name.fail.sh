@@ -1,0 +1,1 @@
+printf 'Debian GNU/Linux comes with ABSOLUTELY NO WARRANTY \\r\n' >/etc/motd

@@ -1,0 +1,1 @@
+s1_grub_apparmor_check

@@ -1,0 +1,1 @@
+s1_core_check

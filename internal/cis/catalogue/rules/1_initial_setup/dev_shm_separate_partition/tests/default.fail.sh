@@ -1,0 +1,1 @@
+sed -i '\#^[^#][^[:space:]]*[[:space:]]\+/dev/shm[[:space:]]#d' /etc/fstab

@@ -1,0 +1,1 @@
+s1_banner_mode /etc/issue

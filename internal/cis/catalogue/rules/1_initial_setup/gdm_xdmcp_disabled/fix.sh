@@ -1,0 +1,1 @@
+s1_xdmcp_disable

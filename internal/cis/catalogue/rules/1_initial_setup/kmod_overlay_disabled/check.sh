@@ -1,0 +1,2 @@
+# shellcheck disable=SC2086 # a word list: POSIX sh has no arrays
+s1_kmod_check overlay $S1_CONTAINER_PKGS

@@ -1,0 +1,1 @@
+s1_kmod_check squashfs snapd

@@ -1,0 +1,1 @@
+s1_kmod_fix squashfs snapd

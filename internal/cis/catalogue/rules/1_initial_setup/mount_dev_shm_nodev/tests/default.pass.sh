@@ -1,0 +1,2 @@
+sed -i '\#^[^#][^[:space:]]*[[:space:]]\+/dev/shm[[:space:]]#d' /etc/fstab
+printf 'tmpfs\t/dev/shm\ttmpfs\tdefaults,nodev\t0\t0\n' >>/etc/fstab

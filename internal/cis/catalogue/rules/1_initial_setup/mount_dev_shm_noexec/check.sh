@@ -1,0 +1,1 @@
+s1_shm_opts noexec

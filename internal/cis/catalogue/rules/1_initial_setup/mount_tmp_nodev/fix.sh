@@ -1,0 +1,1 @@
+s1_tmp_add_opts nodev

@@ -1,0 +1,2 @@
+sed -i '\#^[^#][^[:space:]]*[[:space:]]\+/tmp[[:space:]]#d' /etc/fstab
+printf 'tmpfs\t/tmp\ttmpfs\tdefaults\t0\t0\n' >>/etc/fstab

@@ -1,0 +1,1 @@
+sysctl_set kernel.yama.ptrace_scope "$P_ptrace_scope"

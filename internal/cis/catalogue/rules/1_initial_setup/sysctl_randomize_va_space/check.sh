@@ -1,0 +1,1 @@
+sysctl_is kernel.randomize_va_space 2

@@ -1,0 +1,1 @@
+sysctl_set kernel.randomize_va_space 2

@@ -1,0 +1,1 @@
+printf 'tmpfs\t/tmp\ttmpfs\tdefaults\t0\t0\n' >>/etc/fstab

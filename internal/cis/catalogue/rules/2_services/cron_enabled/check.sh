@@ -1,0 +1,2 @@
+svc2_cron || return $?
+svc_enabled cron.service

@@ -1,0 +1,1 @@
+file_fix_mode /etc/crontab 600 root root

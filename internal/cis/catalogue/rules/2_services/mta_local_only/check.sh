@@ -1,0 +1,1 @@
+svc2_mta_check

@@ -1,0 +1,1 @@
+svc2_chrony_check

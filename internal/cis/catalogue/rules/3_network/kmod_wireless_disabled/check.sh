@@ -1,0 +1,1 @@
+net3_wifi_check

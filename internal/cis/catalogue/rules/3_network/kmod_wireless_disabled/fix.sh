@@ -1,0 +1,1 @@
+kmod_disable cfg80211

@@ -1,0 +1,1 @@
+net3_ipv6_check

@@ -1,0 +1,1 @@
+fw_ipt_default_deny 6

@@ -1,0 +1,1 @@
+fw_ipt_open_ports 6

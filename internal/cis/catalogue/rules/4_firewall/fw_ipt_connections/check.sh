@@ -1,0 +1,1 @@
+fw_ipt_connections 4

@@ -1,0 +1,1 @@
+pkg_installed iptables && pkg_installed iptables-persistent

@@ -1,0 +1,1 @@
+fw_nft_apply

@@ -1,0 +1,1 @@
+fw_nft_default_deny

@@ -1,0 +1,2 @@
+# The rule applies when nftables is the firewall.
+P_firewall=nftables

@@ -1,0 +1,1 @@
+fw_nfp_off_check

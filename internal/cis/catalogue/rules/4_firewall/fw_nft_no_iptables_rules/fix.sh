@@ -1,0 +1,1 @@
+svc_mask netfilter-persistent.service

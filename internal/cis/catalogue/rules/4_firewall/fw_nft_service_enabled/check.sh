@@ -1,0 +1,1 @@
+svc_enabled nftables.service

@@ -1,0 +1,1 @@
+fw_ufw_off_check

@@ -1,0 +1,1 @@
+fw_single_check

@@ -1,0 +1,2 @@
+fw_others_off
+fw_apply

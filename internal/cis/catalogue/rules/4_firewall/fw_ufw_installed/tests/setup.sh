@@ -1,0 +1,2 @@
+# The rule applies when ufw is the firewall.
+P_firewall=ufw

@@ -1,0 +1,1 @@
+fw_ufw_apply

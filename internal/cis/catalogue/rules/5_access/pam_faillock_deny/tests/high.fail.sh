@@ -1,0 +1,1 @@
+kv_set /etc/security/faillock.conf deny 50 ' = ' >/dev/null

@@ -1,0 +1,2 @@
+s5_pam_profiles
+s5_pam_update hardening-faillock hardening-faillock-notify

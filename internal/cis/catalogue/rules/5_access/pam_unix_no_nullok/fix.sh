@@ -1,0 +1,1 @@
+s5_unix_profile_drop

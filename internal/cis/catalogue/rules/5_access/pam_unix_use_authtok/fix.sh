@@ -1,0 +1,1 @@
+s5_pam_update pwquality

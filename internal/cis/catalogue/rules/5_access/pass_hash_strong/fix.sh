@@ -1,0 +1,1 @@
+kv_set /etc/login.defs ENCRYPT_METHOD YESCRYPT '	'

@@ -1,0 +1,1 @@
+kv_set /etc/login.defs PASS_MIN_DAYS 0 '	' >/dev/null

@@ -1,0 +1,1 @@
+grep -Es '^[^#]*pam_pwhistory\.so' /etc/pam.d/common-password | grep -qw enforce_for_root && { h_say 'pam_pwhistory: enforce_for_root'; return 0; }; h_say 'pam_pwhistory without enforce_for_root'; return 1

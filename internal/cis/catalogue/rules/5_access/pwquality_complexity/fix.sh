@@ -1,0 +1,1 @@
+s5_pwq_set minclass "$P_pwquality_minclass"

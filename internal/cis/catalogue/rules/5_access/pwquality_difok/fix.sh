@@ -1,0 +1,1 @@
+s5_pwq_set difok "$P_pwquality_difok"

@@ -1,0 +1,1 @@
+s5_pwq_set enforce_for_root ''

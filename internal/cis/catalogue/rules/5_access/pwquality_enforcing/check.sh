@@ -1,0 +1,3 @@
+_v=$(s5_pwq_value enforcing); h_say "pwquality enforcing = ${_v:-unset (default 1)}"
+grep -Eq '^[^#]*pam_pwquality\.so.*enforcing=0' /etc/pam.d/common-password 2>/dev/null && { h_say 'enforcing=0 on the PAM line'; return 1; }
+[ "${_v:-1}" != 0 ]

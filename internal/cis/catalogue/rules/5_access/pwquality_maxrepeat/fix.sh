@@ -1,0 +1,1 @@
+s5_pwq_set maxrepeat "$P_pwquality_maxrepeat"

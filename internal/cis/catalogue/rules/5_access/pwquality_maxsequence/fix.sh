@@ -1,0 +1,1 @@
+s5_pwq_set maxsequence "$P_pwquality_maxsequence"

@@ -1,0 +1,1 @@
+s5_pwq_set minlen "$P_pwquality_minlen"

@@ -1,0 +1,1 @@
+usermod -L root && h_say 'locked root'

@@ -1,0 +1,5 @@
+_l=$(grep -hEs '^[^#]*TMOUT=[0-9]+' /etc/profile /etc/profile.d/*.sh /etc/bash.bashrc)
+_v=$(echo "$_l" | grep -Eo 'TMOUT=[0-9]+' | cut -d= -f2 | sort -n | tail -1)
+h_say "TMOUT: ${_v:-not set}"
+[ -n "$_v" ] && [ "$_v" -ge 1 ] && [ "$_v" -le "$P_shell_timeout" ] || return 1
+grep -Eqs '^[^#]*readonly[[:space:]]+TMOUT' /etc/profile /etc/profile.d/*.sh /etc/bash.bashrc && grep -Eqs '^[^#]*export[[:space:]]+TMOUT' /etc/profile /etc/profile.d/*.sh /etc/bash.bashrc

@@ -1,0 +1,1 @@
+printf '/usr/sbin/nologin\n' >>/etc/shells

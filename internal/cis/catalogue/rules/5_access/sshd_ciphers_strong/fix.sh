@@ -1,0 +1,1 @@
+sshd_set Ciphers "$P_ssh_ciphers"

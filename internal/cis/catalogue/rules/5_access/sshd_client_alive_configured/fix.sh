@@ -1,0 +1,2 @@
+sshd_set ClientAliveInterval "$P_ssh_client_alive_interval"
+sshd_set ClientAliveCountMax "$P_ssh_client_alive_count_max"

@@ -1,0 +1,1 @@
+sshd_set KexAlgorithms "$P_ssh_kex"

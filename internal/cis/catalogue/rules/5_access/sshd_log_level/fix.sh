@@ -1,0 +1,1 @@
+sshd_set LogLevel "$P_ssh_log_level"

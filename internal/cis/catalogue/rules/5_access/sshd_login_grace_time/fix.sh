@@ -1,0 +1,1 @@
+sshd_set LoginGraceTime "$P_ssh_login_grace_time"

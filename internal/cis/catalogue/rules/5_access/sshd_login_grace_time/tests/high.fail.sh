@@ -1,0 +1,2 @@
+# A drop-in that sorts after ours (like cloud-init's) sets a weaker value.
+printf 'LoginGraceTime 600\n' >/etc/ssh/sshd_config.d/50-test.conf

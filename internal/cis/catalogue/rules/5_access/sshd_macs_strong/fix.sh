@@ -1,0 +1,1 @@
+sshd_set MACs "$P_ssh_macs"

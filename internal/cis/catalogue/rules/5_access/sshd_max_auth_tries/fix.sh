@@ -1,0 +1,1 @@
+sshd_set MaxAuthTries "$P_ssh_max_auth_tries"

@@ -1,0 +1,1 @@
+sshd_set MaxSessions "$P_ssh_max_sessions"

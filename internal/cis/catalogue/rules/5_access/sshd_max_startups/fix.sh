@@ -1,0 +1,1 @@
+sshd_set MaxStartups "$P_ssh_max_startups"

@@ -1,0 +1,1 @@
+pkg_installed sudo || pkg_installed sudo-ldap

@@ -1,0 +1,1 @@
+s5_sudo_default "timestamp_timeout=$P_sudo_timestamp_timeout"

@@ -1,0 +1,2 @@
+printf 'Defaults timestamp_timeout=5\n' >/etc/sudoers.d/50-test
+chmod 0440 /etc/sudoers.d/50-test

@@ -1,0 +1,1 @@
+s5_sudo_default use_pty

@@ -1,0 +1,1 @@
+aide_tools_fix

@@ -1,0 +1,1 @@
+aide_installed_check

@@ -1,0 +1,1 @@
+aide_init_fix

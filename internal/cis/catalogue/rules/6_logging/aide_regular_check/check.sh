@@ -1,0 +1,1 @@
+aide_schedule_check

@@ -1,0 +1,1 @@
+audit_boot_arg_check audit_backlog_limit "$P_audit_backlog_limit" min

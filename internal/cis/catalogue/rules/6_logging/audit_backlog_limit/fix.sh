@@ -1,0 +1,1 @@
+audit_boot_arg_set audit_backlog_limit "$P_audit_backlog_limit"

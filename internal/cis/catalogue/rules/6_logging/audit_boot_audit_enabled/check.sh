@@ -1,0 +1,1 @@
+audit_boot_arg_check audit 1

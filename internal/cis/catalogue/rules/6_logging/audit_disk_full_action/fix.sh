@@ -1,0 +1,2 @@
+audit_conf_set disk_full_action "$P_audit_disk_full_action"
+audit_conf_set disk_error_action "$P_audit_disk_error_action"

@@ -1,0 +1,1 @@
+audit_logfiles_fix owner

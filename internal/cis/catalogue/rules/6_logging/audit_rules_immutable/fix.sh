@@ -1,0 +1,1 @@
+audit_rules_write immutable

@@ -1,0 +1,1 @@
+svc_enable auditd.service

@@ -1,0 +1,1 @@
+log_journal_tmpfiles_check

@@ -1,0 +1,1 @@
+log_jd_rotation_check

@@ -1,0 +1,1 @@
+log_logrotate_check

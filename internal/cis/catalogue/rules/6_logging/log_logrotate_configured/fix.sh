@@ -1,0 +1,1 @@
+if unit_exists logrotate.timer; then svc_enable logrotate.timer; fi

@@ -1,0 +1,1 @@
+log_rs_mode_check

@@ -1,0 +1,1 @@
+log_rs_listen_check

@@ -1,0 +1,1 @@
+log_rs_remote_fix

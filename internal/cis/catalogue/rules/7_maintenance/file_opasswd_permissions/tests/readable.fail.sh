@@ -1,0 +1,3 @@
+mkdir -p /etc/security
+printf '\n' >/etc/security/opasswd
+chmod 0644 /etc/security/opasswd

@@ -1,0 +1,1 @@
+maint_suid_check

@@ -1,0 +1,1 @@
+maint_unowned_check

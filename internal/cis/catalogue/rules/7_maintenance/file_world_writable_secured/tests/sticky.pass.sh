@@ -1,0 +1,1 @@
+mkdir -p /srv/rt-shared && chmod 1777 /srv/rt-shared

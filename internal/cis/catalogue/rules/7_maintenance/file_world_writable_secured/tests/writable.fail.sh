@@ -1,0 +1,3 @@
+printf 'x\n' >/etc/rt-world-writable
+chmod 0666 /etc/rt-world-writable
+mkdir -p /srv/rt-shared && chmod 0777 /srv/rt-shared

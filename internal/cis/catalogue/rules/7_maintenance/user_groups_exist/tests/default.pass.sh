@@ -1,0 +1,1 @@
+useradd -M rt-grouped

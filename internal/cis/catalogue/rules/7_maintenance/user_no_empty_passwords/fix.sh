@@ -1,0 +1,1 @@
+maint_lock_empty

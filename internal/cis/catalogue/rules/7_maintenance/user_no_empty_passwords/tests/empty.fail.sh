@@ -1,0 +1,2 @@
+useradd -m rt-empty
+usermod -p '' rt-empty

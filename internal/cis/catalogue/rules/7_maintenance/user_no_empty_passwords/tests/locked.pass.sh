@@ -1,0 +1,2 @@
+useradd -m rt-locked
+usermod -L rt-locked

@@ -1,0 +1,2 @@
+pwconv
+h_say 'ran pwconv: password hashes moved to /etc/shadow'

@@ -1,0 +1,3 @@
+useradd -M rt-hash
+usermod -p 'x6xsaltxhash' rt-hash
+pwunconv

@@ -1,0 +1,1 @@
+maint_shadow_group_fix

@@ -1,0 +1,1 @@
+[ -z "$(cut -d: -f3 /etc/group | sort | uniq -d)" ]

@@ -1,0 +1,1 @@
+printf 'rt-dup:x:0:\n' >>/etc/group

@@ -1,0 +1,1 @@
+maint_dups /etc/group 1 'group name'

@@ -1,0 +1,1 @@
+[ -z "$(cut -d: -f1 /etc/group | sort | uniq -d)" ]

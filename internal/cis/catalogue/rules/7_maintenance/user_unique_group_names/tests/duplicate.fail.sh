@@ -1,0 +1,1 @@
+printf 'root:x:4242:\n' >>/etc/group

@@ -1,0 +1,1 @@
+[ -z "$(cut -d: -f1 /etc/passwd | sort | uniq -d)" ]

@@ -1,0 +1,1 @@
+maint_dups /etc/passwd 3 UID

@@ -1,0 +1,1 @@
+[ -z "$(cut -d: -f3 /etc/passwd | sort | uniq -d)" ]

@@ -1,0 +1,3 @@
+# Its unit installed but disabled.
+plat_svc_exists "$V_unit" || { rt_needs_network; plat_pkg_install "${V_unit%.service}"; }
+plat_svc_disable "$V_unit"

@@ -1,0 +1,178 @@
+package cis
+
+import (
+	"bufio"
+	"io/fs"
+	"os"
+	"path"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// A rule test case, in the ComplianceAsCode spirit: a shell script that
+// prepares the image, and whether the rule's check must then fail (and be
+// fixed by its remediation) or pass untouched. They live beside the rule
+// (rules/<section>/<rule>/tests/<name>.fail.sh or .pass.sh) or, for every
+// rule on a template, beside the template (templates/tests/<template>.*.sh,
+// which read the rule's variables as $V_<name>). A case may call
+// rt_needs_network before it installs packages.
+type ruleCase struct {
+	Rule, Name string
+	Fail       bool
+	Prepare    string
+	Vars       map[string]string
+}
+
+var caseRE = regexp.MustCompile(`^([a-z0-9_-]+)\.(fail|pass)\.sh$`)
+
+// ruleCases lists the test cases of every automated rule, read from the
+// catalogue folder on disk (the tests are not embedded in the plugin).
+func ruleCases(t testing.TB, cat *Catalogue) []ruleCase {
+	t.Helper()
+	disk := os.DirFS("catalogue")
+	var setup string
+	read := func(dir, tpl string, vars map[string]string, rule string) []ruleCase {
+		entries, err := fs.ReadDir(disk, dir)
+		if err != nil {
+			return nil
+		}
+		var out []ruleCase
+		for _, e := range entries {
+			m := caseRE.FindStringSubmatch(e.Name())
+			if m == nil {
+				if strings.HasSuffix(e.Name(), ".sh") && e.Name() != "setup.sh" {
+					t.Errorf("%s/%s: a test case is named NAME.fail.sh or NAME.pass.sh", dir, e.Name())
+				}
+				continue
+			}
+			if tpl != "" && m[1] != tpl && !strings.HasPrefix(m[1], tpl+"-") {
+				continue
+			}
+			b, err := fs.ReadFile(disk, path.Join(dir, e.Name()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, ruleCase{Rule: rule, Name: path.Join(dir, e.Name()), Fail: m[2] == "fail", Prepare: setup + string(b), Vars: vars})
+		}
+		return out
+	}
+	var cases []ruleCase
+	for _, c := range cat.Controls {
+		if !c.Automated() {
+			continue
+		}
+		// tests/setup.sh runs before each of the rule's cases, its own and
+		// its template's: it chooses the parameters that make the rule
+		// applicable (P_firewall=ufw, ...).
+		setup = ""
+		if b, err := fs.ReadFile(disk, c.Dir+"/tests/setup.sh"); err == nil {
+			setup = string(b)
+		}
+		cases = append(cases, read(c.Dir+"/tests", "", nil, c.Rule)...)
+		if c.Template != "" {
+			cases = append(cases, read("templates/tests", c.Template, c.Vars, c.Rule)...)
+		}
+	}
+	return cases
+}
+
+// untested reads testdata/rules-without-tests.txt: the automated rules that
+// have no test case yet. The list only shrinks.
+func untested(t testing.TB) map[string]bool {
+	f, err := os.Open("testdata/rules-without-tests.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	m := map[string]bool{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if l := strings.TrimSpace(sc.Text()); l != "" && !strings.HasPrefix(l, "#") {
+			m[l] = true
+		}
+	}
+	return m
+}
+
+// TestEveryRuleHasTests checks that every automated rule has a case where its
+// check fails and one where it passes, except the rules still listed in
+// testdata/rules-without-tests.txt; a listed rule that has gained both must
+// leave the list.
+func TestEveryRuleHasTests(t *testing.T) {
+	cat := mustLoad(t)
+	cases := ruleCases(t, cat)
+	kinds := map[string]map[bool]int{}
+	for _, c := range cases {
+		if kinds[c.Rule] == nil {
+			kinds[c.Rule] = map[bool]int{}
+		}
+		kinds[c.Rule][c.Fail]++
+	}
+	todo := untested(t)
+	var covered, missing []string
+	for _, c := range cat.Controls {
+		if !c.Automated() {
+			continue
+		}
+		ok := kinds[c.Rule][true] > 0 && kinds[c.Rule][false] > 0
+		switch {
+		case ok && todo[c.Rule]:
+			t.Errorf("%s has tests now: remove it from testdata/rules-without-tests.txt", c.Rule)
+		case !ok && !todo[c.Rule]:
+			t.Errorf("%s needs a .fail.sh and a .pass.sh test case (rules/.../%s/tests or templates/tests)", c.Rule, c.Rule)
+		case ok:
+			covered = append(covered, c.Rule)
+		default:
+			missing = append(missing, c.Rule)
+		}
+		delete(todo, c.Rule)
+	}
+	var stale []string
+	for r := range todo {
+		stale = append(stale, r)
+	}
+	sort.Strings(stale)
+	for _, r := range stale {
+		t.Errorf("testdata/rules-without-tests.txt lists %s, which is not an automated rule", r)
+	}
+	t.Logf("%d test cases; %d automated rules with fail and pass cases, %d still without", len(cases), len(covered), len(missing))
+}
+
+var paramRefRE = regexp.MustCompile(`^"\$P_[a-z0-9_]+"$`)
+
+// varLines assigns the template variables the case reads as $V_<name>: a parameter
+// reference stays one, anything else is quoted.
+func (c ruleCase) varLines() string {
+	names := make([]string, 0, len(c.Vars))
+	for k := range c.Vars {
+		if strings.Contains(c.Prepare, "$V_"+k) || strings.Contains(c.Prepare, "${V_"+k) {
+			names = append(names, k)
+		}
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	for _, k := range names {
+		v := c.Vars[k]
+		if !paramRefRE.MatchString(v) {
+			v = sq(v)
+		}
+		b.WriteString("V_" + k + "=" + v + "\n")
+	}
+	return b.String()
+}
+
+// allRulesPlan plans every rule of the catalogue, for every benchmark.
+func allRulesPlan(t testing.TB, cat *Catalogue, cloud string) *Plan {
+	t.Helper()
+	var all []string
+	for _, c := range cat.Controls {
+		all = append(all, c.Rule)
+	}
+	plan, err := NewPlan(cat, Options{Profile: Profiles[1], Cloud: cloud, Include: all})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return plan
+}
