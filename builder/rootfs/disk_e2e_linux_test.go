@@ -63,6 +63,17 @@ func TestE2EDemoDiskImage(t *testing.T) {
 		}
 	}
 	t.Logf("two builds, same bytes: %v", sums)
+	entries, err := os.ReadDir(first.out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if want := "disk.qcow2 disk.qcow2.sha256 disk.raw disk.raw.sha256 disk.tar.gz disk.tar.gz.sha256 rootfs.tar rootfs.tar.sha256"; strings.Join(names, " ") != want {
+		t.Errorf("output directory holds %v, want %s", names, want)
+	}
 	for _, want := range []string{"Disk image: root filesystem UUID ", "Building the disk image (qcow2, raw, gce)...", "Disk image of 2 GiB in "} {
 		if !strings.Contains(first.log, want) {
 			t.Errorf("build output lacks %q", want)

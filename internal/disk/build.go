@@ -177,10 +177,9 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 		phase(format)
 	}
 	ok = true
-	if !slices.Contains(o.Formats, "raw") {
-		if err := os.Remove(raw); err != nil {
-			return nil, fmt.Errorf("remove %s: %w", raw, err)
-		}
+	// The raw format is a second link to the scratch disk; drop the first.
+	if err := os.Remove(raw); err != nil {
+		return nil, fmt.Errorf("remove %s: %w", raw, err)
 	}
 	return res, nil
 }
