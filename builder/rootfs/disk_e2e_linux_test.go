@@ -3,11 +3,13 @@ package rootfs_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -103,6 +105,7 @@ func TestE2EDemoDiskImage(t *testing.T) {
 		if out, err := exec.Command("debugfs", "-R", "rdump / "+dir, dev).CombinedOutput(); err != nil {
 			t.Fatalf("extract the root filesystem: %v\n%s", err, out)
 		}
+		restoreModes(t, dev, dir)
 		// lost+found belongs to ext4, not to the image.
 		got, err := manifest.Walk(dir, []string{"/proc", "/sys", "/dev", "/run", "/lost+found"})
 		if err != nil {
@@ -116,11 +119,6 @@ func TestE2EDemoDiskImage(t *testing.T) {
 	t.Run("boots", func(t *testing.T) { bootDemo(t, filepath.Join(first.out, "disk.qcow2")) })
 
 	t.Run("every disk file is attested", func(t *testing.T) {
-		var m map[string]any
-		b, err := os.ReadFile(filepath.Join(first.attestations, "manifest.json"))
-		if err != nil || json.Unmarshal(b, &m) != nil {
-			t.Fatalf("manifest.json: %v", err)
-		}
 		for _, f := range files {
 			dir := filepath.Join(first.attestations, "debian12", "rootfs", "local", f)
 			for _, bundle := range []string{"provenance.sigstore.json", "sbom.cdx.sigstore.json", "sbom.spdx.sigstore.json", "cis.sigstore.json"} {
@@ -128,9 +126,26 @@ func TestE2EDemoDiskImage(t *testing.T) {
 					t.Errorf("%s: %v", f, err)
 				}
 			}
-			if !strings.Contains(string(b), sums[f]) {
-				t.Errorf("manifest.json does not name %s's digest %s", f, sums[f])
+			index, err := os.ReadFile(filepath.Join(dir, "attestations.json"))
+			if err != nil || !strings.Contains(string(index), sums[f]) {
+				t.Errorf("%s/attestations.json does not name its subject's digest %s: %v", f, sums[f], err)
 			}
+		}
+		// manifest.json has one image per location: the build's tarball.
+		var m struct {
+			Builds map[string]struct {
+				Images map[string]struct {
+					ImageID       string `json:"image_id"`
+					SubjectSHA256 string `json:"subject_sha256"`
+				}
+			}
+		}
+		b, err := os.ReadFile(filepath.Join(first.attestations, "manifest.json"))
+		if err != nil || json.Unmarshal(b, &m) != nil {
+			t.Fatalf("manifest.json: %v", err)
+		}
+		if img := m.Builds["debian12"].Images["local"]; img.ImageID != "rootfs.tar" || img.SubjectSHA256 != sums["rootfs.tar"] {
+			t.Errorf("manifest.json local image: %+v", img)
 		}
 	})
 }
@@ -236,4 +251,57 @@ func bootDemo(t *testing.T, qcow2 string) {
 		t.Errorf("/boot/efi is mounted from %q, want the ESP /dev/vda15", src)
 	}
 	t.Logf("boot: %s", run("sudo -n systemd-analyze"))
+}
+
+// restoreModes sets the modes of the tree debugfs rdump extracted to those
+// in the filesystem: rdump chowns after it chmods, which clears setuid and
+// setgid bits.
+func restoreModes(t *testing.T, dev, dir string) {
+	t.Helper()
+	var dirs []string
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && d.IsDir() {
+			rel, _ := filepath.Rel(dir, p)
+			dirs = append(dirs, filepath.Join("/", rel))
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cmds strings.Builder
+	for _, d := range dirs {
+		fmt.Fprintf(&cmds, "ls -p \"%s\"\n", strings.ReplaceAll(d, `"`, `""`))
+	}
+	cmdFile := filepath.Join(t.TempDir(), "ls.cmds")
+	if err := os.WriteFile(cmdFile, []byte(cmds.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("debugfs", "-f", cmdFile, dev).Output()
+	if err != nil {
+		t.Fatalf("debugfs ls: %v", err)
+	}
+	// Output: "debugfs: ls -p DIR" echoes, then "/ino/mode/uid/gid/name/size/".
+	cur := ""
+	for _, line := range strings.Split(string(out), "\n") {
+		if c, ok := strings.CutPrefix(line, "debugfs: ls -p "); ok {
+			cur = strings.ReplaceAll(strings.Trim(c, `"`), `""`, `"`)
+			continue
+		}
+		f := strings.Split(line, "/")
+		if len(f) < 7 || f[0] != "" || f[5] == ".." {
+			continue
+		}
+		mode, err := strconv.ParseUint(f[2], 8, 32)
+		if err != nil || mode&0o170000 == 0o120000 { // symlinks keep 0777
+			continue
+		}
+		p := filepath.Join(dir, cur, f[5])
+		if f[5] == "." {
+			p = filepath.Join(dir, cur)
+		}
+		if err := syscall.Chmod(p, uint32(mode&0o7777)); err != nil && !os.IsNotExist(err) {
+			t.Fatalf("chmod %s: %v", p, err)
+		}
+	}
 }

@@ -47,6 +47,9 @@ type Ref struct {
 	Path string
 	// SHA256 is the digest the builder reported for Path (rootfs only).
 	SHA256 string
+	// DiskFormat is raw, qcow2 or gce for a disk image file, empty for the
+	// tarball (rootfs only).
+	DiskFormat string
 	// SourceImageID is what the builder reports as its source image, if any.
 	SourceImageID string
 }
@@ -176,12 +179,14 @@ func rootfsRefs(a Artifact) ([]Ref, error) {
 	}
 	meta := stringMap(a.State("metadata"))
 	reported := map[string]string{}
+	formats := map[string]string{}
 	if meta["tarball"] != "" {
 		reported[meta["tarball"]] = meta["sha256"]
 	}
 	for k, path := range meta {
 		if format, ok := strings.CutPrefix(k, "disk_"); ok && !strings.Contains(format, "_") && format != "size" {
 			reported[path] = meta[k+"_sha256"]
+			formats[path] = format
 		}
 	}
 	// An artifact from before the disk output carries its tarball's digest
@@ -202,7 +207,7 @@ func rootfsRefs(a Artifact) ([]Ref, error) {
 			return nil, fmt.Errorf("hardening-rootfs artifact does not report the sha256 of %s", f)
 		}
 		seen[name] = true
-		refs = append(refs, Ref{Provider: Rootfs, Location: "local", ImageID: name, Path: f, SHA256: reported[f]})
+		refs = append(refs, Ref{Provider: Rootfs, Location: "local", ImageID: name, Path: f, SHA256: reported[f], DiskFormat: formats[f]})
 	}
 	sort.SliceStable(refs, func(i, j int) bool { return refs[i].ImageID < refs[j].ImageID })
 	return refs, nil

@@ -114,8 +114,8 @@ func TestFromArtifact(t *testing.T) {
 				}}},
 			want: []Ref{
 				{Provider: Rootfs, Location: "local", ImageID: "debian.tar", Path: "/out/debian.tar", SHA256: sumA},
-				{Provider: Rootfs, Location: "local", ImageID: "disk.raw", Path: "/out/disk.raw", SHA256: sumB},
-				{Provider: Rootfs, Location: "local", ImageID: "disk.tar.gz", Path: "/out/disk.tar.gz", SHA256: sumC},
+				{Provider: Rootfs, Location: "local", ImageID: "disk.raw", Path: "/out/disk.raw", SHA256: sumB, DiskFormat: "raw"},
+				{Provider: Rootfs, Location: "local", ImageID: "disk.tar.gz", Path: "/out/disk.tar.gz", SHA256: sumC, DiskFormat: "gce"},
 			},
 		},
 		{

@@ -22,6 +22,11 @@ func writeManifest(out, build, builderID string, images []*image, ev *buildEvide
 	}
 	for _, im := range images {
 		mb.Provider = string(im.ref.Provider)
+		// One image per location: a hardening-rootfs build's is its
+		// tarball; its disk files are attested in their own directories.
+		if im.ref.DiskFormat != "" {
+			continue
+		}
 		mi := layout.ManifestImage{ImageID: im.ref.ImageID, Subject: im.subject.Name, SubjectSHA256: im.subject.Digest["sha256"],
 			Directory: im.dir, Remote: append([]string{}, im.remote...), Bundles: map[string]string{}}
 		for _, b := range im.bundles {
