@@ -447,7 +447,7 @@ func (d *DiskConfig) prepare(c *Config, add func(string, ...any)) {
 	if d.KernelCmdline == "" {
 		d.KernelCmdline = "console=tty0 console=ttyS0,115200"
 	}
-	if strings.ContainsAny(d.KernelCmdline, "\"'\\$;{}`\n") {
+	if !disk.SafeCmdline(d.KernelCmdline) {
 		add("disk.kernel_cmdline: %q contains characters GRUB would interpret (quotes, $, ;, braces, backslash, newline)", d.KernelCmdline)
 	}
 }

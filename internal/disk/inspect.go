@@ -79,11 +79,15 @@ func Inspect(root string) (*Boot, error) {
 		return nil, fmt.Errorf("read the kernel command line from /etc/default/grub: %w", err)
 	}
 	b.Cmdline = strings.Join(strings.Fields(string(out)), " ")
-	if strings.ContainsAny(b.Cmdline, "\"'\\$;{}`") {
+	if !SafeCmdline(b.Cmdline) {
 		return nil, fmt.Errorf("the image's GRUB_CMDLINE_LINUX %q contains characters GRUB would interpret (quotes, $, ;, braces, backslash)", b.Cmdline)
 	}
 	return b, nil
 }
+
+// SafeCmdline says whether s can stand in grub.cfg's linux line as it is:
+// no quotes, $, ;, braces, backslash or newline, which GRUB would interpret.
+func SafeCmdline(s string) bool { return !strings.ContainsAny(s, "\"'\\$;{}`\n") }
 
 // bootPair returns the kernel and initramfs GRUB should load: the image's
 // /<link> and /<initrdLink> symlinks (or those in /boot) when they resolve
