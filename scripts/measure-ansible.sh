@@ -84,7 +84,7 @@ mounts_below() {
 }
 
 # Globals of the inner half, read by its EXIT trap.
-root= work=
+root='' work=''
 mounted=() placed=()
 
 inner() {

@@ -49,7 +49,7 @@ type Template struct {
 	Doc  string
 	Vars map[string]TemplateVar
 
-	check, fix, install, remove *template.Template
+	check, fix, runtime, install, remove *template.Template
 }
 
 // TemplateVar is one variable of a template.
@@ -107,6 +107,7 @@ type (
 		Manual   string        `yaml:"manual"`
 		Reboot   bool          `yaml:"reboot"`
 		When     string        `yaml:"when"`
+		Runtime  string        `yaml:"runtime"`
 		Params   []string      `yaml:"params"`
 		Packages *packagesFile `yaml:"packages"`
 		Template *struct {
@@ -123,6 +124,7 @@ type (
 		Vars     map[string]TemplateVar `yaml:"vars"`
 		Check    string                 `yaml:"check"`
 		Fix      string                 `yaml:"fix"`
+		Runtime  string                 `yaml:"runtime"`
 		Packages *packagesFile          `yaml:"packages"`
 	}
 	benchmarkFile struct {
@@ -326,7 +328,7 @@ func newTemplate(name string, tf *templateFile) (*Template, error) {
 		field string
 		src   string
 		dst   **template.Template
-	}{{"check", tf.Check, &t.check}, {"fix", tf.Fix, &t.fix}, {"packages.install", pk.Install, &t.install}, {"packages.remove", pk.Remove, &t.remove}} {
+	}{{"check", tf.Check, &t.check}, {"fix", tf.Fix, &t.fix}, {"runtime", tf.Runtime, &t.runtime}, {"packages.install", pk.Install, &t.install}, {"packages.remove", pk.Remove, &t.remove}} {
 		tt, err := template.New(x.field).Option("missingkey=error").Funcs(funcs).Parse(x.src)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", x.field, err)
@@ -360,7 +362,7 @@ func (t *Template) render(c *Control, vars map[string]string) error {
 	for _, x := range []struct {
 		t   *template.Template
 		dst *string
-	}{{t.check, &c.Check}, {t.fix, &c.Fix}, {t.install, &c.Install}, {t.remove, &c.Remove}} {
+	}{{t.check, &c.Check}, {t.fix, &c.Fix}, {t.runtime, &c.Runtime}, {t.install, &c.Install}, {t.remove, &c.Remove}} {
 		var b strings.Builder
 		if err := x.t.Execute(&b, vars); err != nil {
 			return fmt.Errorf("template %s: %w", t.Name, err)
@@ -434,6 +436,9 @@ func loadRule(fsys fs.FS, cat *Catalogue, dir string, c *Control) error {
 		return err
 	}
 	c.Title, c.Pass, c.Safety, c.Manual, c.Reboot, c.When, c.Params = rf.Title, rf.Pass, rf.Safety, rf.Manual, rf.Reboot, rf.When, rf.Params
+	if rf.Runtime != "" && (rf.Manual != "" || !rf.Reboot) {
+		return fmt.Errorf("%s/rule.yml: runtime: only a rule with reboot: true has a runtime check", dir)
+	}
 	switch {
 	case rf.Manual != "":
 		if check != "" || fix != "" || rf.Template != nil || rf.Packages != nil || rf.When != "" {
@@ -450,6 +455,9 @@ func loadRule(fsys fs.FS, cat *Catalogue, dir string, c *Control) error {
 		if err := t.render(c, rf.Template.Vars); err != nil {
 			return fmt.Errorf("%s/rule.yml: %w", dir, err)
 		}
+		if rf.Runtime != "" {
+			return fmt.Errorf("%s/rule.yml: runtime: a rule on template %s takes the template's runtime check", dir, rf.Template.Name)
+		}
 	default:
 		if check == "" {
 			return fmt.Errorf("%s: no check.sh and no template (every automated rule needs a check)", dir)
@@ -458,6 +466,12 @@ func loadRule(fsys fs.FS, cat *Catalogue, dir string, c *Control) error {
 		if rf.Packages != nil {
 			c.Install, c.Remove = rf.Packages.Install, rf.Packages.Remove
 		}
+		c.Runtime = rf.Runtime
+	}
+	// What takes effect at boot is judged on the running system after a
+	// boot (the provisioner's reboot_and_audit), not only in its files.
+	if c.Reboot && c.Manual == "" && c.Runtime == "" {
+		return fmt.Errorf("%s/rule.yml: reboot: true needs a runtime check (runtime, or a template that has one)", dir)
 	}
 	return nil
 }
@@ -511,7 +525,7 @@ func build(cat *Catalogue, refs map[string]map[Benchmark]Ref) (*Catalogue, error
 				ids[b][r.ID] = c.Rule
 			}
 			used := map[string]bool{}
-			for _, body := range []string{c.When, c.Check, c.Fix, c.Install, c.Remove} {
+			for _, body := range []string{c.When, c.Check, c.Fix, c.Runtime, c.Install, c.Remove} {
 				for _, m := range paramRE.FindAllStringSubmatch(body, -1) {
 					used[m[1]] = true
 				}

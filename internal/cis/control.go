@@ -49,6 +49,10 @@ type Control struct {
 	// Fix is a shell body that remediates a failed check for the image (never
 	// for the running kernel or services). Empty: no automatic remediation.
 	Fix string
+	// Runtime is a shell body the after-boot audit of a booted guest runs
+	// once Check passed: it judges the running system (the value in
+	// effect, the service running), for controls that take effect at boot.
+	Runtime string
 	// Install and Remove are package lists (shell words, parameters
 	// expanded) installed or purged in one batch before the fixes run, when
 	// the check failed.

@@ -98,6 +98,8 @@ type Plan struct {
 	Expired []Waiver
 	// Params holds the user's validated overrides.
 	Params map[string]string
+	// boot makes the script the after-boot audit (BootAuditScript).
+	boot bool
 }
 
 // Clouds lists the accepted cloud presets.

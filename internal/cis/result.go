@@ -43,6 +43,8 @@ type Result struct {
 	Action         string  `json:"action,omitempty"`
 	RebootRequired bool    `json:"reboot_required,omitempty"`
 	DurationMS     int64   `json:"duration_ms"`
+	// AfterBoot is the after-boot audit's result (reboot_and_audit).
+	AfterBoot *AfterBoot `json:"after_boot,omitempty"`
 }
 
 // Packages is the batched package step of a remediation run.
@@ -61,9 +63,11 @@ type Run struct {
 	Chroot    bool      `json:"chroot"`
 	Cloud     string    `json:"cloud"`
 	Mode      string    `json:"mode"`
-	GuestMS   int64     `json:"guest_ms"`
-	Packages  *Packages `json:"packages,omitempty"`
-	Results   []Result  `json:"results"`
+	// BootID is the guest kernel's boot ID (empty in a chroot).
+	BootID   string    `json:"boot_id,omitempty"`
+	GuestMS  int64     `json:"guest_ms"`
+	Packages *Packages `json:"packages,omitempty"`
+	Results  []Result  `json:"results"`
 }
 
 // Output limits: the guest is not trusted to keep its output small.
@@ -85,6 +89,7 @@ type line struct {
 	Chroot   int    `json:"chroot"`
 	Cloud    string `json:"cloud"`
 	Mode     string `json:"mode"`
+	BootID   string `json:"boot_id"`
 	Reason   string `json:"reason"`
 	Rule     string `json:"rule"`
 	Before   *int   `json:"before"`
@@ -146,7 +151,7 @@ func Parse(r io.Reader, plan *Plan) (*Run, error) {
 			return nil, fmt.Errorf("%w: %s", ErrUnsupported, l.Reason)
 		case "start":
 			started = true
-			run.Benchmark, run.OS, run.Chroot, run.Cloud, run.Mode = Benchmark(l.Bench), l.OS, l.Chroot == 1, l.Cloud, l.Mode
+			run.Benchmark, run.OS, run.Chroot, run.Cloud, run.Mode, run.BootID = Benchmark(l.Bench), l.OS, l.Chroot == 1, l.Cloud, l.Mode, l.BootID
 			if _, ok := plan.Controls[run.Benchmark]; !ok {
 				return nil, fmt.Errorf("hardening script reported benchmark %q, which the plan does not have", l.Bench)
 			}
@@ -273,16 +278,8 @@ const (
 func (r *Run) Failing(failOn string) []Result {
 	var out []Result
 	for _, res := range r.Results {
-		if res.Status != Fail && res.Status != Error {
-			continue
-		}
-		switch failOn {
-		case FailOnProfile:
+		if (res.Status == Fail || res.Status == Error) && inScope(res, failOn) {
 			out = append(out, res)
-		case FailOnLevel1:
-			if res.Level == 1 && !res.Included {
-				out = append(out, res)
-			}
 		}
 	}
 	return out

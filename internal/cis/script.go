@@ -20,6 +20,15 @@ func sq(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 // the file named by its first argument. Its stdout is progress for humans.
 func Script(cat *Catalogue, plan *Plan) []byte { return script(cat, plan, nil) }
 
+// BootAuditScript generates the script of the after-boot audit: it changes
+// nothing, refuses to run in a chroot, and judges every control that has a
+// runtime check on the running system as well as on its files.
+func BootAuditScript(cat *Catalogue, plan *Plan) []byte {
+	p := *plan
+	p.AuditOnly, p.boot = true, true
+	return script(cat, &p, nil)
+}
+
 // span says that lines From..To of a generated script are lines 1.. of
 // the catalogue file File (indented), so lint findings name the source.
 type span struct {
@@ -42,7 +51,10 @@ func script(cat *Catalogue, plan *Plan, spans *[]span) []byte {
 		}
 	}
 	mode := "remediate"
-	if plan.AuditOnly {
+	switch {
+	case plan.boot:
+		mode = "boot"
+	case plan.AuditOnly:
 		mode = "audit"
 	}
 	w("#!/bin/sh\n")
@@ -156,6 +168,13 @@ func script(cat *Catalogue, plan *Plan, spans *[]span) []byte {
 				to(c.source("fix"))
 				w("}\n")
 			}
+			if c.Runtime != "" {
+				w("rt_%s() {\n", c.Rule)
+				from()
+				w("%s\n", indent(c.Runtime))
+				to(c.source("runtime"))
+				w("}\n")
+			}
 			// The packages: shell words, expanded when h_packages runs.
 			for _, pk := range []struct{ fn, field, words string }{{"inst", "install", c.Install}, {"rm", "remove", c.Remove}} {
 				if pk.words != "" {
@@ -192,6 +211,9 @@ func script(cat *Catalogue, plan *Plan, spans *[]span) []byte {
 // source names the file a body of c comes from: its .sh file, or its
 // template.
 func (c *Control) source(body string) string {
+	if c.Template == "" && (body == "runtime" || strings.HasPrefix(body, "packages.")) {
+		return fmt.Sprintf("%s/rule.yml (%s)", c.Dir, body)
+	}
 	if c.Template != "" || strings.HasPrefix(body, "packages.") {
 		return fmt.Sprintf("%s/rule.yml (template %s, %s)", c.Dir, c.Template, body)
 	}

@@ -24,8 +24,8 @@ const (
 
 // testRule is one rule of the test catalogue.
 type testRule struct {
-	rule, title, levels, check, fix, when, manual string
-	reboot                                        bool
+	rule, title, levels, check, fix, when, manual, runtime string
+	reboot                                                 bool
 }
 
 // testCatalogue is a small catalogue, laid out like the real one, whose
@@ -35,7 +35,8 @@ func testCatalogue() (*Catalogue, error) {
 	rules := []testRule{
 		{rule: "t_fixable", title: "a file holds the value", levels: "s1w1",
 			check: `v=$(cat "$T/value" 2>/dev/null); h_say "value=${v:-none}"; [ "$v" = "$P_t_value" ]`,
-			fix:   `echo "$P_t_value" >"$T/value"`, reboot: true},
+			fix:   `echo "$P_t_value" >"$T/value"`, reboot: true,
+			runtime: `r=$(cat "$T/running" 2>/dev/null); h_say "running=${r:-none}"; [ "$r" = "$P_t_value" ]`},
 		{rule: "t_passing", title: "always passes", levels: "s1w1", check: `h_say "it's \"fine\" \\ ok"; return 0`},
 		{rule: "t_unfixable", title: "fails, no fix", levels: "s1w1", check: `h_say nope; return 1`},
 		{rule: "t_broken_fix", title: "fix fails", levels: "s1w1", check: `[ -f "$T/never" ]`, fix: `false; touch "$T/never"`},
@@ -64,6 +65,9 @@ params:
 		}
 		if r.manual != "" {
 			y += fmt.Sprintf("manual: %q\n", r.manual)
+		}
+		if r.runtime != "" {
+			y += fmt.Sprintf("runtime: %q\n", r.runtime)
 		}
 		fsys[dir+"rule.yml"] = &fstest.MapFile{Data: []byte(y)}
 		if r.check != "" {
@@ -121,11 +125,35 @@ func testPlan(t *testing.T, opts Options) (*Catalogue, *Plan) {
 // reporting os-release osRelease, and returns its parsed results.
 func runScript(t *testing.T, cat *Catalogue, plan *Plan, dir, osRelease string) (*Run, error) {
 	t.Helper()
+	return runScriptBody(t, Script(cat, plan), plan, dir, osRelease)
+}
+
+// runBooted runs a generated script as PID 1 of a new PID namespace, so
+// that it sees itself booted (init's root is its root) even where this
+// machine's own init hides its root.
+func runBooted(t *testing.T, body []byte, plan *Plan, dir string) (*Run, error) {
+	t.Helper()
+	if err := exec.Command("unshare", "--pid", "--fork", "--mount-proc", "true").Run(); err != nil {
+		t.Skipf("needs unshare --pid --mount-proc (root): %v", err)
+	}
+	return runIn(t, []string{"unshare", "--pid", "--fork", "--mount-proc"}, body, plan, dir, debianOSRelease)
+}
+
+// runScriptBody runs a generated script body like runScript.
+func runScriptBody(t *testing.T, body []byte, plan *Plan, dir, osRelease string) (*Run, error) {
+	t.Helper()
+	return runIn(t, nil, body, plan, dir, osRelease)
+}
+
+// runIn runs body with sh, behind the command prefix wrap, as a guest
+// reporting os-release osRelease, and parses its results.
+func runIn(t *testing.T, wrap []string, body []byte, plan *Plan, dir, osRelease string) (*Run, error) {
+	t.Helper()
 	if runtime.GOOS != "linux" {
 		t.Skip("runs the generated script with the system sh")
 	}
 	script := filepath.Join(dir, "script.sh")
-	if err := os.WriteFile(script, Script(cat, plan), 0o644); err != nil {
+	if err := os.WriteFile(script, body, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	osr := filepath.Join(dir, "os-release")
@@ -133,7 +161,8 @@ func runScript(t *testing.T, cat *Catalogue, plan *Plan, dir, osRelease string) 
 		t.Fatal(err)
 	}
 	results := filepath.Join(dir, "results.jsonl")
-	cmd := exec.Command("sh", script, results)
+	argv := append(append(wrap[:len(wrap):len(wrap)], "sh"), script, results)
+	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Env = append(os.Environ(), "T="+dir, "H_OS_RELEASE="+osr)
 	out, err := cmd.CombinedOutput()
 	t.Logf("script output:\n%s", out)
@@ -226,6 +255,58 @@ func TestScriptRemediatesAndReportsEveryStatus(t *testing.T) {
 	}
 	if r := byRule(run2)["t_fixable"]; r.Status != Pass {
 		t.Errorf("second run t_fixable: %s", r.Status)
+	}
+}
+
+// The after-boot audit judges a control that takes effect at boot on the
+// running system too, changes nothing, and names the boot it ran in.
+func TestBootAuditJudgesTheRunningSystem(t *testing.T) {
+	if _, err := os.Stat("/proc/sys/kernel/random/boot_id"); err != nil {
+		t.Skip("needs a kernel boot ID")
+	}
+	dir := t.TempDir()
+	cat, plan := testPlan(t, Options{Waivers: []Waiver{{Rule: "t_waived", Reason: "not on this image"}}})
+	build, err := runBooted(t, Script(cat, plan), plan, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := byRule(build)["t_fixable"]; r.Status != Fixed || strings.Contains(r.Evidence, "running=") {
+		t.Fatalf("build-time run judged the running system: %+v", r)
+	}
+	if build.BootID == "" || build.Chroot {
+		t.Fatalf("build-time run: boot ID %q, chroot %v", build.BootID, build.Chroot)
+	}
+
+	boot, err := runBooted(t, BootAuditScript(cat, plan), plan, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if boot.Mode != "boot" || boot.BootID != build.BootID {
+		t.Errorf("after-boot audit: mode %q boot ID %q (want boot, %q: same kernel here)", boot.Mode, boot.BootID, build.BootID)
+	}
+	got := byRule(boot)
+	if r := got["t_fixable"]; r.Status != Fail || !strings.Contains(r.Evidence, "value=5") || !strings.Contains(r.Evidence, "running=none") {
+		t.Errorf("file fixed but not in effect: %s %q, want fail with both observations", r.Status, r.Evidence)
+	}
+	if r := got["t_passing"]; r.Status != Pass {
+		t.Errorf("a control without a runtime check: %s", r.Status)
+	}
+	if r := got["t_unfixable"]; r.Status != Fail || r.Action != "" {
+		t.Errorf("the after-boot audit remediated: %+v", r)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "waived")); err == nil {
+		t.Error("the after-boot audit changed a waived control")
+	}
+
+	if err := os.WriteFile(filepath.Join(dir, "running"), []byte("5\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	boot, err = runBooted(t, BootAuditScript(cat, plan), plan, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := byRule(boot)["t_fixable"]; r.Status != Pass || !strings.Contains(r.Evidence, "running=5") {
+		t.Errorf("in effect: %s %q, want pass", r.Status, r.Evidence)
 	}
 }
 

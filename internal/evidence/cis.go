@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/imagesmith/packer-plugin-hardening/internal/cis"
 )
@@ -14,6 +15,8 @@ const (
 	CISResultsFile = "cis-results.json"
 	CISJUnitFile   = "cis-results.junit.xml"
 	CISScriptFile  = "cis-hardening.sh"
+	// CISBootScriptFile is the after-boot audit's script (reboot_and_audit).
+	CISBootScriptFile = "cis-boot-audit.sh"
 )
 
 // CISResultsSchema is the schema URI (and version) of cis-results.json.
@@ -29,6 +32,9 @@ type CISResults struct {
 	Mode   string `json:"mode"`
 	Chroot bool   `json:"chroot"`
 	Cloud  string `json:"cloud"`
+	// BootID is the guest kernel's boot ID during hardening (empty in a
+	// chroot).
+	BootID string `json:"boot_id,omitempty"`
 	// Parameters are the values the user set (the rest are defaults,
 	// documented per catalogue version).
 	Parameters     map[string]string `json:"parameters,omitempty"`
@@ -39,6 +45,33 @@ type CISResults struct {
 	Execution      Execution         `json:"execution"`
 	Summary        Summary           `json:"summary"`
 	Controls       []cis.Result      `json:"controls"`
+	// BootProof is set when the guest was rebooted after hardening and
+	// audited again on the running system (reboot_and_audit); each control
+	// then has its after_boot result.
+	BootProof *BootProof `json:"boot_proof,omitempty"`
+}
+
+// BootProof says that, and how, the hardened guest was rebooted and audited
+// again.
+type BootProof struct {
+	// HardenedBootID is the boot the hardening ran in, RebootedFrom the
+	// boot the reboot was issued from (the same unless the guest rebooted
+	// in between), BootID the boot the after-boot audit ran in: it differs
+	// from RebootedFrom.
+	HardenedBootID string    `json:"hardened_boot_id,omitempty"`
+	RebootedFrom   string    `json:"rebooted_from"`
+	BootID         string    `json:"boot_id"`
+	RebootMS       int64     `json:"reboot_ms"`
+	AuditedAt      time.Time `json:"audited_at"`
+	GuestMS        int64     `json:"guest_ms"`
+	// Script is the after-boot audit's script, saved beside the results.
+	Script ScriptInfo         `json:"script"`
+	Counts map[cis.Status]int `json:"counts"`
+	// Regressions lists the controls that passed or were fixed at build
+	// time and do not pass after the boot.
+	Regressions []string `json:"regressions,omitempty"`
+	// Passed: no regression among the controls fail_on covers.
+	Passed bool `json:"passed"`
 }
 
 // BenchmarkInfo names the benchmark the section numbers come from.
@@ -82,6 +115,12 @@ func WriteCIS(dir string, res *CISResults, script []byte) error {
 		return err
 	}
 	res.Script = ScriptInfo{File: CISScriptFile, SHA256: sum, Bytes: len(script)}
+	return RewriteCIS(dir, res)
+}
+
+// RewriteCIS writes the JUnit report and, last, cis-results.json of res,
+// whose scripts are already in dir (again after the after-boot audit).
+func RewriteCIS(dir string, res *CISResults) error {
 	junit, err := JUnit(res)
 	if err != nil {
 		return err
@@ -110,6 +149,11 @@ func ReadCIS(dir string) (*CISResults, []byte, error) {
 	}
 	if _, err := readChecked(dir, CISResultsFile, FileRef{File: res.Script.File, SHA256: res.Script.SHA256}); err != nil {
 		return nil, nil, err
+	}
+	if p := res.BootProof; p != nil {
+		if _, err := readChecked(dir, CISResultsFile, FileRef{File: p.Script.File, SHA256: p.Script.SHA256}); err != nil {
+			return nil, nil, err
+		}
 	}
 	return &res, b, nil
 }

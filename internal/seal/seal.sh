@@ -88,7 +88,7 @@ c_build_key() {
 		done
 	done < "$H_WORK/homes"
 	if [ "$_removed" -gt 0 ]; then
-		h_event cleanup build_key done "removed $_removed authorized key line(s) of the build key from$_files"
+		h_event cleanup build_key "done" "removed $_removed authorized key line(s) of the build key from$_files"
 	else
 		h_event cleanup build_key clean "the build key is in no authorized_keys file"
 	fi
@@ -135,7 +135,7 @@ c_host_keys() {
 	fi
 	set -- $_keys
 	rm -f "$@" || h_fatal "cannot remove the SSH host keys"
-	h_event cleanup host_keys done "removed $# host key files; regenerated at first boot by $_regen"
+	h_event cleanup host_keys "done" "removed $# host key files; regenerated at first boot by $_regen"
 }
 
 c_machine_id() {
@@ -153,7 +153,7 @@ c_machine_id() {
 		_d="$_d; removed /var/lib/systemd/random-seed"
 	fi
 	if [ -n "$_d" ]; then
-		h_event cleanup machine_id done "${_d#; }"
+		h_event cleanup machine_id "done" "${_d#; }"
 	else
 		h_event cleanup machine_id clean "/etc/machine-id is already empty"
 	fi
@@ -170,7 +170,7 @@ c_shell_history() {
 		done
 	done < "$H_WORK/homes"
 	if [ "$_n" -gt 0 ]; then
-		h_event cleanup shell_history done "removed $_n history files"
+		h_event cleanup shell_history "done" "removed $_n history files"
 	else
 		h_event cleanup shell_history clean "no history files"
 	fi
@@ -197,7 +197,7 @@ c_package_cache() {
 		_d="$_d, apk cache"
 	fi
 	if [ -n "$_d" ]; then
-		h_event cleanup package_cache done "emptied ${_d#, }"
+		h_event cleanup package_cache "done" "emptied ${_d#, }"
 	else
 		h_event cleanup package_cache not-applicable "no apt, dnf, yum or apk cache"
 	fi
@@ -214,13 +214,13 @@ c_logs() {
 		-o -name '*.[0-9]' -o -name '*.[0-9].log' -o -name '*.old' -o -name '*.journal' -o -name '*.journal~' \) \
 		-print -exec rm -f {} + | wc -l)
 	_tr=$(find /var/log -type f ! -size 0 -print -exec sh -c 'for f; do : > "$f"; done' sh {} + | wc -l)
-	h_event cleanup logs done "truncated $_tr log files, removed $_rm rotated or journal files"
+	h_event cleanup logs "done" "truncated $_tr log files, removed $_rm rotated or journal files"
 }
 
 c_cloud_init() {
 	if [ -x /usr/bin/cloud-init ] || [ -x /usr/local/bin/cloud-init ]; then
 		if cloud-init clean --logs > "$H_WORK/cloud-init.out" 2>&1; then
-			h_event cleanup cloud_init done "cloud-init clean --logs: the next boot runs cloud-init as a first boot"
+			h_event cleanup cloud_init "done" "cloud-init clean --logs: the next boot runs cloud-init as a first boot"
 			return
 		fi
 		_why=$(tail -n 1 "$H_WORK/cloud-init.out")
@@ -231,7 +231,7 @@ c_cloud_init() {
 		return
 	fi
 	rm -rf /var/lib/cloud/instances /var/lib/cloud/instance /var/lib/cloud/data /var/lib/cloud/sem /var/log/cloud-init.log /var/log/cloud-init-output.log
-	h_event cleanup cloud_init done "removed the cloud-init instance state under /var/lib/cloud ($_why)"
+	h_event cleanup cloud_init "done" "removed the cloud-init instance state under /var/lib/cloud ($_why)"
 }
 
 c_backup_files() {
@@ -246,7 +246,7 @@ c_backup_files() {
 		fi
 	done
 	if [ "$_n" -gt 0 ]; then
-		h_event cleanup backup_files done "removed $_n backup files (account database backups, -old files, ldconfig cache)"
+		h_event cleanup backup_files "done" "removed $_n backup files (account database backups, -old files, ldconfig cache)"
 	else
 		h_event cleanup backup_files clean "no backup files"
 	fi
@@ -262,7 +262,7 @@ c_temp_files() {
 			! -name 'systemd-private-*' -print -exec rm -rf {} + | wc -l)))
 	done
 	if [ "$_n" -gt 0 ]; then
-		h_event cleanup temp_files done "removed $_n entries from /tmp and /var/tmp"
+		h_event cleanup temp_files "done" "removed $_n entries from /tmp and /var/tmp"
 	else
 		h_event cleanup temp_files clean "/tmp and /var/tmp hold nothing but this run's files"
 	fi

@@ -283,3 +283,57 @@ func TestBundleBudget(t *testing.T) {
 		t.Errorf("Verify = %v, want the SPDX bundle refused for the budget", err)
 	}
 }
+
+// TestRequireBootProof (issue 13): --require-boot-proof accepts only signed
+// results that show a reboot and no control that stopped passing after it,
+// judged per control, not by the summary's flag.
+func TestRequireBootProof(t *testing.T) {
+	key := newKey(t)
+	now := built.Add(time.Hour)
+	clock := WithClock(func() time.Time { return now })
+	after := func(s cis.Status) *cis.AfterBoot { return &cis.AfterBoot{Status: s, Evidence: "running: ..."} }
+	fixed := cis.Result{Rule: "sysctl_ip_forward_disabled", CIS: "3.3.1", Level: 1, Status: cis.Fixed, RebootRequired: true, AfterBoot: after(cis.Pass)}
+	l2 := cis.Result{Rule: "audit_rules_immutable", CIS: "6.2.3.20", Level: 2, Status: cis.Fixed, AfterBoot: after(cis.Fail)}
+	proof := func(from, to string) *evidence.BootProof {
+		return &evidence.BootProof{RebootedFrom: from, BootID: to, Passed: true}
+	}
+	results := func(p *evidence.BootProof, controls ...cis.Result) evidence.CISResults {
+		return evidence.CISResults{Profile: "cis_level2_server", Controls: controls, BootProof: p}
+	}
+	a, b := "5b1d9a52-3b0e-4c57-9bb5-1a0a8e5a6c01", "0f6f0e4e-8d1e-4bd4-8a6b-7b5d3c2e1f00"
+	tests := []struct {
+		name string
+		pred evidence.CISResults
+		opts []PolicyOption
+		want string // "" passes
+	}{
+		{"proven", results(proof(a, b), fixed, l2), nil, ""},
+		{"no proof", results(nil, fixed), nil, "the CIS results have no boot proof"},
+		{"same boot", results(proof(a, a), fixed), nil, "the boot proof shows no reboot"},
+		{"no boot ID", results(proof(a, ""), fixed), nil, "the boot proof shows no reboot"},
+		{"regressed, summary says passed", results(proof(a, b), cis.Result{Rule: "sysctl_ip_forward_disabled", CIS: "3.3.1", Level: 1, Status: cis.Fixed, AfterBoot: after(cis.Fail)}), nil,
+			"1 Level 1 controls that passed or were fixed do not pass after the boot: sysctl_ip_forward_disabled (3.3.1, fail after the boot)"},
+		{"no after-boot result", results(proof(a, b), cis.Result{Rule: "x", CIS: "1.1", Level: 1, Status: cis.Pass}), nil, "x (1.1, no after-boot result)"},
+		{"level 2 regression under min level 2", results(proof(a, b), fixed, l2), []PolicyOption{WithMinLevel(2)}, "audit_rules_immutable (6.2.3.20, fail after the boot)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := publish(t, key, live(), passing)
+			resign(t, dir, key, "cis", tt.pred)
+			r := check(t, dir, key, policy(t, append([]PolicyOption{WithRequire("cis"), WithRequireBootProof(), clock}, tt.opts...)...))
+			if tt.want == "" {
+				if !r.OK {
+					t.Errorf("refused: %+v", r.Problems)
+				}
+				return
+			}
+			wantProblem(t, r, tt.want)
+		})
+	}
+	// Without the option, results without a proof still verify.
+	dir := publish(t, key, live(), passing)
+	resign(t, dir, key, "cis", results(nil, fixed))
+	if r := check(t, dir, key, policy(t, WithRequire("cis"), clock)); !r.OK {
+		t.Errorf("no boot proof, not required: %+v", r.Problems)
+	}
+}

@@ -32,6 +32,7 @@ type Policy struct {
 	maxFailed int
 	maxAge    time.Duration
 	builders  []string
+	bootProof bool
 	now       func() time.Time
 }
 
@@ -46,6 +47,7 @@ type policyOptions struct {
 	maxAge      *time.Duration
 	builders    []string
 	buildersSet bool
+	bootProof   bool
 	now         func() time.Time
 }
 
@@ -63,6 +65,12 @@ func WithMinLevel(level int) PolicyOption { return func(o *policyOptions) { o.mi
 // WithMaxFailed is how many unwaived controls of the policy's levels may
 // fail or error. It requires the CIS statement.
 func WithMaxFailed(n int) PolicyOption { return func(o *policyOptions) { o.maxFailed = &n } }
+
+// WithRequireBootProof requires the CIS results to prove the hardening at
+// boot: the guest was rebooted after hardening (another boot ID) and every
+// control of the policy's levels that passed or was fixed passes in the
+// after-boot audit. It requires the CIS statement.
+func WithRequireBootProof() PolicyOption { return func(o *policyOptions) { o.bootProof = true } }
 
 // WithMaxAge is how long ago the build may have finished. It requires the
 // provenance.
@@ -116,6 +124,10 @@ func NewPolicy(opts ...PolicyOption) (*Policy, error) {
 			bad("max failed %d: use 0 or more", *o.maxFailed)
 		}
 		p.maxFailed = *o.maxFailed
+		p.requires(CIS)
+	}
+	if o.bootProof {
+		p.bootProof = true
 		p.requires(CIS)
 	}
 	if o.maxAge != nil {

@@ -306,6 +306,39 @@ func (r *Report) cis(st *attest.Statement, pol *Policy) {
 	if len(failed) > pol.maxFailed {
 		r.fail("cis", "%d unwaived Level %s controls fail, the policy allows %d: %s", len(failed), levels(pol.minLevel), pol.maxFailed, strings.Join(failed, ", "))
 	}
+	if pol.bootProof {
+		r.bootProof(&res, pol)
+	}
+}
+
+// bootProof checks that the signed results prove the hardening at boot:
+// a reboot to another boot, and an after-boot result that passes for every
+// control of the policy's levels that passed or was fixed. It judges the
+// per-control results, not the summary's flag.
+func (r *Report) bootProof(res *evidence.CISResults, pol *Policy) {
+	p := res.BootProof
+	if p == nil {
+		r.fail("cis", "the CIS results have no boot proof: the image was not rebooted and audited on the running system after hardening (reboot_and_audit)")
+		return
+	}
+	if p.BootID == "" || p.RebootedFrom == "" || p.BootID == p.RebootedFrom {
+		r.fail("cis", "the boot proof shows no reboot: audited in boot %q, rebooted from %q", p.BootID, p.RebootedFrom)
+	}
+	var bad []string
+	for _, c := range res.Controls {
+		if c.Level > pol.minLevel || (c.Status != cis.Pass && c.Status != cis.Fixed) {
+			continue
+		}
+		switch {
+		case c.AfterBoot == nil:
+			bad = append(bad, fmt.Sprintf("%s (%s, no after-boot result)", c.Rule, c.CIS))
+		case c.AfterBoot.Status != cis.Pass:
+			bad = append(bad, fmt.Sprintf("%s (%s, %s after the boot)", c.Rule, c.CIS, c.AfterBoot.Status))
+		}
+	}
+	if len(bad) > 0 {
+		r.fail("cis", "%d Level %s controls that passed or were fixed do not pass after the boot: %s", len(bad), levels(pol.minLevel), strings.Join(bad, ", "))
+	}
 }
 
 func levels(minLevel int) string {

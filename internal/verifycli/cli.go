@@ -47,7 +47,8 @@ or omit IMAGE and give --manifest FILE --build NAME --location-key KEY to take
 the image from an attest manifest.json (its AMI, GCE image or, with IMAGE, tarball).
 
 Each policy flag given requires the statement it reads: --max-age and
---allow-builder the provenance, --min-level and --max-failed the CIS results.
+--allow-builder the provenance, --min-level, --max-failed and
+--require-boot-proof the CIS results.
 
 Options:
 `
@@ -72,7 +73,7 @@ type options struct {
 	minLevel, maxFailed                                                int
 	maxAge                                                             time.Duration
 	allowBuilders                                                      multi
-	json, terraform                                                    bool
+	json, terraform, requireBootProof                                  bool
 	set                                                                []string // flags given
 }
 
@@ -97,6 +98,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, clouds C
 	fs.StringVar(&o.require, "require", "provenance,sbom,cis", "statements that must be present: provenance, sbom (CycloneDX or SPDX), cyclonedx, spdx, cis")
 	fs.IntVar(&o.minLevel, "min-level", 1, "lowest CIS profile level accepted (1 or 2); Level 2 failures count under 2")
 	fs.IntVar(&o.maxFailed, "max-failed", 0, "unwaived controls of the accepted levels allowed to fail or error")
+	fs.BoolVar(&o.requireBootProof, "require-boot-proof", false, "the CIS results must prove the hardening at boot: rebooted after hardening, and every passing control still passes on the running system")
 	fs.DurationVar(&o.maxAge, "max-age", 0, "oldest build accepted, such as 720h (default: any age)")
 	fs.Var(&o.allowBuilders, "allow-builder", "accepted SLSA builder id (repeatable; default: any)")
 	fs.BoolVar(&o.json, "json", false, "print the report as JSON")
@@ -198,6 +200,10 @@ func policy(o options) (*verify.Policy, error) {
 			opts = append(opts, verify.WithMaxFailed(o.maxFailed))
 		case "max-age":
 			opts = append(opts, verify.WithMaxAge(o.maxAge))
+		case "require-boot-proof":
+			if o.requireBootProof {
+				opts = append(opts, verify.WithRequireBootProof())
+			}
 		case "allow-builder":
 			opts = append(opts, verify.WithAllowedBuilders(o.allowBuilders...))
 		}

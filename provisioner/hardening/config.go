@@ -75,9 +75,33 @@ type Config struct {
 	// Service, the GCE metadata server) unless parameters override it, and
 	// is recorded in the evidence.
 	Cloud string `mapstructure:"cloud" required:"false"`
+	// After remediation, reboot the guest and audit it again on the running
+	// system: the build fails, naming the controls, when the guest does not
+	// come back over SSH within `reboot_timeout`, or when a control that
+	// passed or was fixed does not pass after the boot (for the controls
+	// that take effect at boot, the value in effect is checked too: the
+	// running kernel's sysctls, mounts, the loaded nftables ruleset and
+	// audit rules, AppArmor, the services). The evidence records the
+	// after-boot result of every control and both boot IDs. Defaults to true
+	// on a booted guest (amazon-ebs, googlecompute, null...) and false in a
+	// chroot, which cannot reboot; true with a chroot builder is an error.
+	RebootAndAudit *bool `mapstructure:"reboot_and_audit" required:"false"`
+	// How long to wait for the guest to come back over SSH after the
+	// reboot, for example `15m`. Defaults to `10m`.
+	RebootTimeout time.Duration `mapstructure:"reboot_timeout" required:"false"`
+	// Change nothing: reboot the guest, audit it, and add the after-boot
+	// results to the evidence an earlier hardening provisioner of the same
+	// build wrote (same `evidence_dir`; it must exist). Put it last, after
+	// the provisioners that change the image after hardening, to prove the
+	// image as it will be captured. Uses that run's profile and parameters.
+	BootAuditOnly bool `mapstructure:"boot_audit_only" required:"false"`
 
 	ctx interpolate.Context
 }
+
+// chrootBuilders run provisioners in a chroot of the image, not a booted
+// guest.
+var chrootBuilders = map[string]bool{"hardening-rootfs": true, "amazon-chroot": true, "azure-chroot": true}
 
 // Prepare decodes raws, applies defaults and reports every error at once.
 func (c *Config) Prepare(now time.Time, raws ...interface{}) (*cis.Plan, error) {
@@ -108,6 +132,9 @@ func (c *Config) Prepare(now time.Time, raws ...interface{}) (*cis.Plan, error) 
 	if c.Cloud == "" {
 		c.Cloud = "auto"
 	}
+	if c.RebootTimeout == 0 {
+		c.RebootTimeout = 10 * time.Minute
+	}
 
 	var errs *packersdk.MultiError
 	add := func(err error) { errs = packersdk.MultiErrorAppend(errs, err) }
@@ -123,6 +150,18 @@ func (c *Config) Prepare(now time.Time, raws ...interface{}) (*cis.Plan, error) 
 	}
 	for _, err := range c.ExecConfig.Prepare() {
 		add(err)
+	}
+	if c.RebootTimeout < 0 {
+		add(fmt.Errorf("reboot_timeout: %s is negative; use a duration such as 10m", c.RebootTimeout))
+	}
+	if chrootBuilders[c.PackerBuilderType] && c.RebootAndAudit != nil && *c.RebootAndAudit {
+		add(fmt.Errorf("reboot_and_audit: the %s builder runs the provisioners in a chroot, which cannot reboot; set reboot_and_audit = false and prove the image by booting it (a null build over SSH to the booted disk, see the hardening provisioner docs)", c.PackerBuilderType))
+	}
+	if c.BootAuditOnly && chrootBuilders[c.PackerBuilderType] {
+		add(fmt.Errorf("boot_audit_only: the %s builder runs the provisioners in a chroot, which cannot reboot", c.PackerBuilderType))
+	}
+	if c.BootAuditOnly && (c.AuditOnly || (c.RebootAndAudit != nil && !*c.RebootAndAudit)) {
+		add(errors.New("boot_audit_only: it reboots and audits only; it cannot be combined with audit_only or reboot_and_audit = false"))
 	}
 	waivers := make([]cis.Waiver, 0, len(c.Skip))
 	for i, s := range c.Skip {

@@ -30,6 +30,9 @@ type FlatConfig struct {
 	EvidenceDir         *string           `mapstructure:"evidence_dir" required:"false" cty:"evidence_dir" hcl:"evidence_dir"`
 	WaitForCloudInit    *bool             `mapstructure:"wait_for_cloud_init" required:"false" cty:"wait_for_cloud_init" hcl:"wait_for_cloud_init"`
 	Cloud               *string           `mapstructure:"cloud" required:"false" cty:"cloud" hcl:"cloud"`
+	RebootAndAudit      *bool             `mapstructure:"reboot_and_audit" required:"false" cty:"reboot_and_audit" hcl:"reboot_and_audit"`
+	RebootTimeout       *string           `mapstructure:"reboot_timeout" required:"false" cty:"reboot_timeout" hcl:"reboot_timeout"`
+	BootAuditOnly       *bool             `mapstructure:"boot_audit_only" required:"false" cty:"boot_audit_only" hcl:"boot_audit_only"`
 }
 
 // FlatMapstructure returns a new FlatConfig.
@@ -64,6 +67,9 @@ func (*FlatConfig) HCL2Spec() map[string]hcldec.Spec {
 		"evidence_dir":               &hcldec.AttrSpec{Name: "evidence_dir", Type: cty.String, Required: false},
 		"wait_for_cloud_init":        &hcldec.AttrSpec{Name: "wait_for_cloud_init", Type: cty.Bool, Required: false},
 		"cloud":                      &hcldec.AttrSpec{Name: "cloud", Type: cty.String, Required: false},
+		"reboot_and_audit":           &hcldec.AttrSpec{Name: "reboot_and_audit", Type: cty.Bool, Required: false},
+		"reboot_timeout":             &hcldec.AttrSpec{Name: "reboot_timeout", Type: cty.String, Required: false},
+		"boot_audit_only":            &hcldec.AttrSpec{Name: "boot_audit_only", Type: cty.Bool, Required: false},
 	}
 	return s
 }

@@ -19,6 +19,9 @@ func TestPrepareDefaults(t *testing.T) {
 		c.EvidenceDir != "evidence" || !*c.WaitForCloudInit || c.Cloud != "auto" || c.ExecuteCommand != guest.DefaultExecuteCommand {
 		t.Errorf("defaults: %+v", c)
 	}
+	if c.RebootAndAudit != nil || c.RebootTimeout != 10*time.Minute || c.BootAuditOnly {
+		t.Errorf("reboot defaults: reboot_and_audit %v (want unset: decided per guest), timeout %s, boot_audit_only %v", c.RebootAndAudit, c.RebootTimeout, c.BootAuditOnly)
+	}
 	if len(plan.Controls) != 3 {
 		t.Errorf("plan covers %d benchmarks, want 3", len(plan.Controls))
 	}
@@ -50,6 +53,16 @@ func TestPrepareRejectsBadInput(t *testing.T) {
 			[]string{"execute_command:", "{{.Path}} and {{.Results}}"}},
 		{"bad cloud", map[string]interface{}{"cloud": "azure"},
 			[]string{`cloud: "azure" is not a cloud preset`}},
+		{"reboot in a chroot builder", map[string]interface{}{"reboot_and_audit": true, "packer_builder_type": "hardening-rootfs"},
+			[]string{"reboot_and_audit: the hardening-rootfs builder runs the provisioners in a chroot, which cannot reboot"}},
+		{"boot audit in a chroot builder", map[string]interface{}{"boot_audit_only": true, "packer_builder_type": "amazon-chroot"},
+			[]string{"boot_audit_only: the amazon-chroot builder runs the provisioners in a chroot"}},
+		{"boot audit and audit only", map[string]interface{}{"boot_audit_only": true, "audit_only": true},
+			[]string{"boot_audit_only: it reboots and audits only"}},
+		{"negative reboot timeout", map[string]interface{}{"reboot_timeout": "-5m"},
+			[]string{"reboot_timeout: -5m0s is negative"}},
+		{"unparsable reboot timeout", map[string]interface{}{"reboot_timeout": "soon"},
+			[]string{"reboot_timeout"}},
 		{"several at once", map[string]interface{}{"profile": "x", "fail_on": "y", "cloud": "z"},
 			[]string{"profile:", "fail_on:", "cloud:"}},
 	}

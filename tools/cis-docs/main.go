@@ -46,7 +46,8 @@ func render(cat *cis.Catalogue) string {
 	w("reports (no safe automatic remediation: waive it or fix it in your template), `manual`\n")
 	w("is always reported manual with what to do, and `alternative` controls apply only when the\n")
 	w("parameters choose them (otherwise not-applicable). **Boot** marks remediations that take\n")
-	w("effect when the image next boots (image mode: nothing running is changed).\n\n")
+	w("effect when the image next boots (image mode: nothing running is changed) with the runtime\n")
+	w("check the after-boot audit (`reboot_and_audit`) runs on the running system.\n\n")
 	for _, s := range cat.Sections {
 		w("## %s\n\n", s.Name)
 		w("| Rule | What it ensures | Debian 12 | Ubuntu 22.04 | Ubuntu 24.04 | How | Boot |\n")
@@ -70,7 +71,7 @@ func render(cat *cis.Catalogue) string {
 			}
 			boot := ""
 			if c.Reboot {
-				boot = "yes"
+				boot = "yes: `" + cell(c.Runtime) + "`"
 			}
 			w("| `%s` | %s |", c.Rule, cell(c.Title))
 			for _, bm := range cat.Benchmarks {

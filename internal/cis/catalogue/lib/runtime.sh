@@ -332,6 +332,114 @@ sshd_set() {
 	h_say "set $1 $2 in $H_SSHD_DROPIN (sshd -t passed; applies when sshd next starts)"
 }
 
+# ---- running system ---------------------------------------------------
+# Runtime checks (a rule's runtime body) run only in the after-boot audit
+# of a booted guest (H_MODE=boot), once the rule's check passed on the
+# files: they judge what is in effect. They read, never change.
+
+# rt_active UNIT...: pass when each unit is active in the running system.
+rt_active() {
+	_rrc=0
+	for _ru in "$@"; do
+		_rs=$(plat_svc_active "$_ru")
+		h_say "running: $_ru is ${_rs:-unknown}"
+		[ "$_rs" = active ] || _rrc=1
+	done
+	return $_rrc
+}
+
+# rt_inactive UNIT...: pass when no unit is active (or activating).
+rt_inactive() {
+	_rrc=0
+	for _ru in "$@"; do
+		_rs=$(plat_svc_active "$_ru")
+		h_say "running: $_ru is ${_rs:-unknown}"
+		case $_rs in active | activating | reloading) _rrc=1 ;; esac
+	done
+	return $_rrc
+}
+
+# rt_sysctl KEY=VALUE...: pass when the running kernel has each value
+# (net.ipv6.* keys are skipped when the ipv6 parameter is false).
+rt_sysctl() {
+	_rrc=0
+	for _rkv in "$@"; do
+		_rk=${_rkv%%=*}
+		case $_rk in net.ipv6.*) [ "$P_ipv6" = false ] && continue ;; esac
+		_rv=$(sysctl -n "$_rk" 2>/dev/null) || { h_say "running: $_rk is not in this kernel"; _rrc=1; continue; }
+		h_say "running: $_rk = $_rv"
+		[ "$_rv" = "${_rkv#*=}" ] || _rrc=1
+	done
+	return $_rrc
+}
+
+# rt_sysctl_in KEY VALUE...: pass when the running value is one of VALUEs.
+rt_sysctl_in() {
+	_rv=$(sysctl -n "$1" 2>/dev/null) || { h_say "running: $1 is not in this kernel"; return 1; }
+	h_say "running: $1 = $_rv"
+	shift
+	for _rw in "$@"; do [ "$_rv" = "$_rw" ] && return 0; done
+	return 1
+}
+
+# rt_mount MOUNTPOINT OPTION...: pass when MOUNTPOINT is mounted with each
+# option.
+rt_mount() {
+	_ro=$(findmnt -kn -o OPTIONS --mountpoint "$1" 2>/dev/null | head -n 1)
+	[ -n "$_ro" ] || { h_say "running: $1 is not mounted"; return 1; }
+	h_say "running: $1 mounted $(findmnt -kn -o FSTYPE --mountpoint "$1" | head -n 1) $_ro"
+	_rm=$1
+	shift
+	for _rx in "$@"; do
+		case ,$_ro, in *",$_rx,"*) ;; *) h_say "running: $_rm lacks $_rx"; return 1 ;; esac
+	done
+}
+
+# rt_kmod NAME: pass when the module is not loaded and modprobe would not
+# load it.
+rt_kmod() {
+	_rm=$(printf '%s' "$1" | tr - _)
+	if grep -q "^$_rm " /proc/modules; then
+		h_say "running: module $1 is loaded"
+		return 1
+	fi
+	h_say "running: module $1 is not loaded; modprobe -n -v: $(modprobe -n -v "$1" 2>&1 | head -n 2 | h_flat)"
+}
+
+# rt_cmdline ARG...: pass when the running kernel was booted with each
+# argument.
+rt_cmdline() {
+	_rc=$(cat /proc/cmdline)
+	h_say "running: /proc/cmdline: $_rc"
+	for _ra in "$@"; do
+		case " $_rc " in *" $_ra "*) ;; *) h_say "running: the kernel was not booted with $_ra"; return 1 ;; esac
+	done
+}
+
+# rt_cmdline_min NAME MIN: pass when the kernel was booted with NAME=N and
+# N >= MIN.
+rt_cmdline_min() {
+	_rv=$(tr ' ' '\n' </proc/cmdline | sed -n "s/^$1=//p" | tail -n 1)
+	h_say "running: /proc/cmdline $1=${_rv:-(absent)}"
+	[ -n "$_rv" ] && [ "$_rv" -ge "$2" ] 2>/dev/null
+}
+
+# rt_listen_local PROTO PORT: pass when nothing listens on PORT, or only on
+# loopback addresses.
+rt_listen_local() {
+	h_has ss || { h_say 'running: ss is not installed'; return 1; }
+	_rl=$(ss -Hln"$(printf '%.1s' "$1")" "sport = :$2" 2>/dev/null | awk '{ print $4 }')
+	h_say "running: $1 port $2 listeners: $(h_flat "${_rl:-none}")"
+	! printf '%s\n' "$_rl" | grep -v '^$' | grep -Evq '^(127\.[0-9.]+|\[::1\]|\[::ffff:127\.[0-9.]+\]):'
+}
+
+# rt_sshd: the SSH server runs, so the configuration sshd -T reports is the
+# one in effect (sshd reads it when it starts).
+rt_sshd() {
+	rt_active ssh.service >/dev/null || rt_active sshd.service || { h_say 'running: the SSH server is not active'; return 1; }
+	h_say 'running: the SSH server is active'
+}
+
 # ---- runner (not for control bodies) --------------------------------------
 H_PROTECTED='cloud-init|openssh-server|openssh-sftp-server|sudo|chrony|systemd-timesyncd|amazon-ssm-agent|google-guest-agent|google-osconfig-agent|google-compute-engine|ec2-instance-connect|systemd|systemd-sysv|apt|dpkg|libpam-modules|libpam-runtime'
 
@@ -435,6 +543,10 @@ h_detect_env() {
 h_check() {
 	( "chk_$1" ) >"$H_WORK/$2.$1" 2>&1 </dev/null
 	H_RC=$?
+	# After a boot, what the files say must also be what is in effect.
+	if [ "$H_MODE" = boot ] && [ "$H_RC" = 0 ] && command -v "rt_$1" >/dev/null 2>&1; then
+		( "rt_$1" ) >>"$H_WORK/$2.$1" 2>&1 </dev/null || H_RC=1
+	fi
 }
 
 # h_flat TEXT: TEXT on one line, runs of white space as one space, trimmed.
@@ -510,7 +622,14 @@ h_main() {
 	h_detect_os
 	h_detect_env
 	h_apply_cloud
-	h_emit "{\"t\":\"start\",\"bench\":\"$H_BENCH\",\"os\":\"$(printf '%s' "$H_PRETTY" | h_json)\",\"chroot\":$H_CHROOT,\"cloud\":\"$H_CLOUD\",\"mode\":\"$H_MODE\",\"uid\":$(id -u)}"
+	# The boot ID names this boot of the kernel: the after-boot audit's
+	# differs from the build-time run's when the guest really rebooted.
+	_boot=
+	[ "$H_CHROOT" = 1 ] || _boot=$(tr -dc '0-9a-f-' </proc/sys/kernel/random/boot_id 2>/dev/null)
+	if [ "$H_MODE" = boot ] && [ -z "$_boot" ]; then
+		h_fatal "the after-boot audit needs a booted guest (this is a chroot or has no boot ID)"
+	fi
+	h_emit "{\"t\":\"start\",\"bench\":\"$H_BENCH\",\"os\":\"$(printf '%s' "$H_PRETTY" | h_json)\",\"chroot\":$H_CHROOT,\"cloud\":\"$H_CLOUD\",\"mode\":\"$H_MODE\",\"uid\":$(id -u),\"boot_id\":\"$_boot\"}"
 	if [ "$H_WAIT_CLOUD_INIT" = 1 ] && [ "$H_CHROOT" = 0 ] && h_has cloud-init; then
 		h_say "waiting for cloud-init to finish"
 		cloud-init status --wait >/dev/null 2>&1 || h_say "cloud-init status --wait returned $? (continuing)"

@@ -12,3 +12,7 @@ plat_svc_enable() { systemctl enable "$@"; }
 plat_svc_disable() { systemctl disable "$@"; }
 plat_svc_mask() { systemctl mask "$@"; }
 plat_svc_unmask() { systemctl unmask "$@"; }
+
+# plat_svc_active UNIT: the unit's state in the running system (active,
+# inactive, failed, activating...).
+plat_svc_active() { systemctl is-active "$1" 2>/dev/null; }

@@ -8,7 +8,8 @@ H_WAIT_CLOUD_INIT=0
 H_SUPPORTED='Debian 12 (bookworm), Ubuntu 22.04 LTS, Ubuntu 24.04 LTS'
 
 # Parameters.
-P_aide_init='first_boot'
+P_aide_checksums='sha512'
+P_aide_init='auto'
 P_audit_admin_space_left_action='single'
 P_audit_backlog_limit='8192'
 P_audit_disk_error_action='syslog'
@@ -447,6 +448,114 @@ sshd_set() {
 	h_say "set $1 $2 in $H_SSHD_DROPIN (sshd -t passed; applies when sshd next starts)"
 }
 
+# ---- running system ---------------------------------------------------
+# Runtime checks (a rule's runtime body) run only in the after-boot audit
+# of a booted guest (H_MODE=boot), once the rule's check passed on the
+# files: they judge what is in effect. They read, never change.
+
+# rt_active UNIT...: pass when each unit is active in the running system.
+rt_active() {
+	_rrc=0
+	for _ru in "$@"; do
+		_rs=$(plat_svc_active "$_ru")
+		h_say "running: $_ru is ${_rs:-unknown}"
+		[ "$_rs" = active ] || _rrc=1
+	done
+	return $_rrc
+}
+
+# rt_inactive UNIT...: pass when no unit is active (or activating).
+rt_inactive() {
+	_rrc=0
+	for _ru in "$@"; do
+		_rs=$(plat_svc_active "$_ru")
+		h_say "running: $_ru is ${_rs:-unknown}"
+		case $_rs in active | activating | reloading) _rrc=1 ;; esac
+	done
+	return $_rrc
+}
+
+# rt_sysctl KEY=VALUE...: pass when the running kernel has each value
+# (net.ipv6.* keys are skipped when the ipv6 parameter is false).
+rt_sysctl() {
+	_rrc=0
+	for _rkv in "$@"; do
+		_rk=${_rkv%%=*}
+		case $_rk in net.ipv6.*) [ "$P_ipv6" = false ] && continue ;; esac
+		_rv=$(sysctl -n "$_rk" 2>/dev/null) || { h_say "running: $_rk is not in this kernel"; _rrc=1; continue; }
+		h_say "running: $_rk = $_rv"
+		[ "$_rv" = "${_rkv#*=}" ] || _rrc=1
+	done
+	return $_rrc
+}
+
+# rt_sysctl_in KEY VALUE...: pass when the running value is one of VALUEs.
+rt_sysctl_in() {
+	_rv=$(sysctl -n "$1" 2>/dev/null) || { h_say "running: $1 is not in this kernel"; return 1; }
+	h_say "running: $1 = $_rv"
+	shift
+	for _rw in "$@"; do [ "$_rv" = "$_rw" ] && return 0; done
+	return 1
+}
+
+# rt_mount MOUNTPOINT OPTION...: pass when MOUNTPOINT is mounted with each
+# option.
+rt_mount() {
+	_ro=$(findmnt -kn -o OPTIONS --mountpoint "$1" 2>/dev/null | head -n 1)
+	[ -n "$_ro" ] || { h_say "running: $1 is not mounted"; return 1; }
+	h_say "running: $1 mounted $(findmnt -kn -o FSTYPE --mountpoint "$1" | head -n 1) $_ro"
+	_rm=$1
+	shift
+	for _rx in "$@"; do
+		case ,$_ro, in *",$_rx,"*) ;; *) h_say "running: $_rm lacks $_rx"; return 1 ;; esac
+	done
+}
+
+# rt_kmod NAME: pass when the module is not loaded and modprobe would not
+# load it.
+rt_kmod() {
+	_rm=$(printf '%s' "$1" | tr - _)
+	if grep -q "^$_rm " /proc/modules; then
+		h_say "running: module $1 is loaded"
+		return 1
+	fi
+	h_say "running: module $1 is not loaded; modprobe -n -v: $(modprobe -n -v "$1" 2>&1 | head -n 2 | h_flat)"
+}
+
+# rt_cmdline ARG...: pass when the running kernel was booted with each
+# argument.
+rt_cmdline() {
+	_rc=$(cat /proc/cmdline)
+	h_say "running: /proc/cmdline: $_rc"
+	for _ra in "$@"; do
+		case " $_rc " in *" $_ra "*) ;; *) h_say "running: the kernel was not booted with $_ra"; return 1 ;; esac
+	done
+}
+
+# rt_cmdline_min NAME MIN: pass when the kernel was booted with NAME=N and
+# N >= MIN.
+rt_cmdline_min() {
+	_rv=$(tr ' ' '\n' </proc/cmdline | sed -n "s/^$1=//p" | tail -n 1)
+	h_say "running: /proc/cmdline $1=${_rv:-(absent)}"
+	[ -n "$_rv" ] && [ "$_rv" -ge "$2" ] 2>/dev/null
+}
+
+# rt_listen_local PROTO PORT: pass when nothing listens on PORT, or only on
+# loopback addresses.
+rt_listen_local() {
+	h_has ss || { h_say 'running: ss is not installed'; return 1; }
+	_rl=$(ss -Hln"$(printf '%.1s' "$1")" "sport = :$2" 2>/dev/null | awk '{ print $4 }')
+	h_say "running: $1 port $2 listeners: $(h_flat "${_rl:-none}")"
+	! printf '%s\n' "$_rl" | grep -v '^$' | grep -Evq '^(127\.[0-9.]+|\[::1\]|\[::ffff:127\.[0-9.]+\]):'
+}
+
+# rt_sshd: the SSH server runs, so the configuration sshd -T reports is the
+# one in effect (sshd reads it when it starts).
+rt_sshd() {
+	rt_active ssh.service >/dev/null || rt_active sshd.service || { h_say 'running: the SSH server is not active'; return 1; }
+	h_say 'running: the SSH server is active'
+}
+
 # ---- runner (not for control bodies) --------------------------------------
 H_PROTECTED='cloud-init|openssh-server|openssh-sftp-server|sudo|chrony|systemd-timesyncd|amazon-ssm-agent|google-guest-agent|google-osconfig-agent|google-compute-engine|ec2-instance-connect|systemd|systemd-sysv|apt|dpkg|libpam-modules|libpam-runtime'
 
@@ -550,6 +659,10 @@ h_detect_env() {
 h_check() {
 	( "chk_$1" ) >"$H_WORK/$2.$1" 2>&1 </dev/null
 	H_RC=$?
+	# After a boot, what the files say must also be what is in effect.
+	if [ "$H_MODE" = boot ] && [ "$H_RC" = 0 ] && command -v "rt_$1" >/dev/null 2>&1; then
+		( "rt_$1" ) >>"$H_WORK/$2.$1" 2>&1 </dev/null || H_RC=1
+	fi
 }
 
 # h_flat TEXT: TEXT on one line, runs of white space as one space, trimmed.
@@ -625,7 +738,14 @@ h_main() {
 	h_detect_os
 	h_detect_env
 	h_apply_cloud
-	h_emit "{\"t\":\"start\",\"bench\":\"$H_BENCH\",\"os\":\"$(printf '%s' "$H_PRETTY" | h_json)\",\"chroot\":$H_CHROOT,\"cloud\":\"$H_CLOUD\",\"mode\":\"$H_MODE\",\"uid\":$(id -u)}"
+	# The boot ID names this boot of the kernel: the after-boot audit's
+	# differs from the build-time run's when the guest really rebooted.
+	_boot=
+	[ "$H_CHROOT" = 1 ] || _boot=$(tr -dc '0-9a-f-' </proc/sys/kernel/random/boot_id 2>/dev/null)
+	if [ "$H_MODE" = boot ] && [ -z "$_boot" ]; then
+		h_fatal "the after-boot audit needs a booted guest (this is a chroot or has no boot ID)"
+	fi
+	h_emit "{\"t\":\"start\",\"bench\":\"$H_BENCH\",\"os\":\"$(printf '%s' "$H_PRETTY" | h_json)\",\"chroot\":$H_CHROOT,\"cloud\":\"$H_CLOUD\",\"mode\":\"$H_MODE\",\"uid\":$(id -u),\"boot_id\":\"$_boot\"}"
 	if [ "$H_WAIT_CLOUD_INIT" = 1 ] && [ "$H_CHROOT" = 0 ] && h_has cloud-init; then
 		h_say "waiting for cloud-init to finish"
 		cloud-init status --wait >/dev/null 2>&1 || h_say "cloud-init status --wait returned $? (continuing)"
@@ -697,6 +817,10 @@ plat_svc_enable() { systemctl enable "$@"; }
 plat_svc_disable() { systemctl disable "$@"; }
 plat_svc_mask() { systemctl mask "$@"; }
 plat_svc_unmask() { systemctl unmask "$@"; }
+
+# plat_svc_active UNIT: the unit's state in the running system (active,
+# inactive, failed, activating...).
+plat_svc_active() { systemctl is-active "$1" 2>/dev/null; }
 
 # ---- benchmarks (benchmarks/*.yml)
 h_bench_for() {
@@ -1294,6 +1418,21 @@ s1_xdmcp_disable() {
 	done
 }
 
+# s1_rt_apparmor [enforce]: AppArmor is enabled in the running kernel with
+# profiles loaded; with enforce, none of them in complain mode.
+s1_rt_apparmor() {
+	_ae=$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)
+	h_say "running: apparmor enabled: ${_ae:-no (module absent)}"
+	[ "$_ae" = Y ] || return 1
+	_ap=/sys/kernel/security/apparmor/profiles
+	[ -r "$_ap" ] || { h_say "running: $_ap is not readable"; return 1; }
+	_an=$(grep -c . "$_ap")
+	_ac=$(grep -c '(complain)$' "$_ap")
+	h_say "running: $_an profiles loaded, $_ac in complain mode"
+	[ "$_an" -gt 0 ] || return 1
+	[ "${1:-}" != enforce ] || [ "$_ac" = 0 ]
+}
+
 # ---- helpers: 2 Services
 # svc2_installed PKG...: the installed packages among PKG (globs allowed).
 svc2_installed() { plat_pkgs_installed "$@"; }
@@ -1575,6 +1714,27 @@ svc2_allow_fix() {
 	h_say "$1: now $(stat -c '%a %U:%G' "$1")"
 }
 
+# svc2_rt_chrony_user: chronyd runs as _chrony.
+svc2_rt_chrony_user() {
+	rt_active chrony.service || return 1
+	_cu=$(for _cp in /proc/[0-9]*; do
+		[ "$(cat "$_cp/comm" 2>/dev/null)" = chronyd ] || continue
+		getent passwd "$(awk '/^Uid:/ { print $2 }' "$_cp/status")" | cut -d: -f1
+	done | sort -u | h_flat)
+	h_say "running: chronyd runs as ${_cu:-nobody (not running)}"
+	[ "$_cu" = _chrony ]
+}
+
+# svc2_rt_time: exactly one time synchronisation daemon runs.
+svc2_rt_time() {
+	_ct=0
+	for _cu in chrony.service systemd-timesyncd.service ntp.service ntpsec.service openntpd.service; do
+		[ "$(plat_svc_active "$_cu")" = active ] && { h_say "running: $_cu is active"; _ct=$((_ct + 1)); }
+	done
+	h_say "running: $_ct time daemons active"
+	[ "$_ct" = 1 ]
+}
+
 # ---- helpers: 3 Network
 # net3_check KEY=VALUE...: pass when sysctl.d sets every key to its value at
 # boot; net.ipv6 keys are skipped when the ipv6 parameter is false.
@@ -1633,6 +1793,14 @@ net3_wifi_check() {
 	# shellcheck disable=SC2086
 	h_say "Wi-Fi modules in the image: $(find $_w -name '*.ko*' 2>/dev/null | wc -l)"
 	kmod_disabled cfg80211
+}
+
+# net3_rt_wifi: no wireless interface and no wireless driver is loaded.
+net3_rt_wifi() {
+	_nw=
+	for _nd in /sys/class/net/*/wireless; do [ -e "$_nd" ] && _nw="$_nw ${_nd%/wireless}"; done
+	h_say "running: wireless interfaces: ${_nw:-none}"
+	[ -z "$_nw" ]
 }
 
 # ---- helpers: 4 Host based firewall
@@ -1902,11 +2070,21 @@ fw_nft_cat() {
 	done <"$1"
 }
 
+# fw_nft_source: the boot ruleset (/etc/nftables.conf and its includes),
+# or with FW_LIVE=1 the running kernel's.
+fw_nft_source() {
+	if [ "${FW_LIVE:-0}" = 1 ]; then
+		nft -s list ruleset 2>/dev/null
+	else
+		fw_nft_cat /etc/nftables.conf 0
+	fi
+}
+
 # fw_nft_rules: the boot ruleset as "table|hook|statement" lines, one for
 # each statement of each chain (hook "-" for a regular chain) and a
 # "table||" line for each table.
 fw_nft_rules() {
-	fw_nft_cat /etc/nftables.conf 0 | sed -e 's/#.*$//' -e 's/[{};]/ & /g' -e 's/$/ ; /' | tr -s '[:blank:]' '\n' | awk '
+	fw_nft_source | sed -e 's/#.*$//' -e 's/[{};]/ & /g' -e 's/$/ ; /' | tr -s '[:blank:]' '\n' | awk '
 		function add() { if (st != "") buf[++nb] = st; st = "" }
 		function emit(   i, h, w) {
 			h = "-"
@@ -2077,6 +2255,10 @@ fw_ipt_file() { [ "$1" = 4 ] && echo /etc/iptables/rules.v4 || echo /etc/iptable
 
 # fw_ipt_lines V: the filter table of the rules file of IP version V.
 fw_ipt_lines() {
+	if [ "${FW_LIVE:-0}" = 1 ]; then
+		if [ "$1" = 4 ]; then iptables-save -t filter 2>/dev/null; else ip6tables-save -t filter 2>/dev/null; fi
+		return 0
+	fi
 	_ff=$(fw_ipt_file "$1")
 	[ -f "$_ff" ] || { h_say "$_ff does not exist" >&2; return 0; }
 	awk '/^\*/ { t = substr($0, 2) } t == "filter"' "$_ff"
@@ -2226,6 +2408,49 @@ fw_apply() {
 	nftables) fw_nft_apply ;;
 	iptables) fw_ipt_apply ;;
 	esac
+}
+
+# ---- running system (after-boot audit)
+# fw_rt CHECK [ARG...]: CHECK judged on the rules loaded in the running
+# kernel instead of the files that load them at boot.
+fw_rt() {
+	(
+		FW_LIVE=1
+		h_say "running ruleset:"
+		"$@"
+	)
+}
+
+# fw_rt_ufw: ufw is active in the running system.
+fw_rt_ufw() {
+	rt_active ufw.service || return 1
+	_fs=$(ufw status 2>&1 | head -n 1)
+	h_say "running: ufw status: $_fs"
+	[ "$_fs" = 'Status: active' ]
+}
+
+# fw_rt_iptables_empty: no iptables rule is loaded (only the built-in
+# chains with policy ACCEPT), as when nftables alone filters.
+fw_rt_iptables_empty() {
+	h_has iptables-save || { h_say 'running: iptables is not installed'; return 0; }
+	_fn=$(iptables-save 2>/dev/null | grep -c '^-A')
+	h_say "running: $_fn iptables rules loaded"
+	[ "$_fn" = 0 ]
+}
+
+# fw_rt_single: only the chosen firewall's service is active.
+fw_rt_single() {
+	_fk=$(fw_kind)
+	_frc=0
+	for _fu in ufw.service nftables.service netfilter-persistent.service; do
+		_fs=$(plat_svc_active "$_fu")
+		h_say "running: $_fu is ${_fs:-unknown}"
+		case $_fk:$_fu in ufw:ufw.service | nftables:nftables.service | iptables:netfilter-persistent.service)
+			[ "$_fs" = active ] || _frc=1 ;;
+		*) [ "$_fs" != active ] || _frc=1 ;;
+		esac
+	done
+	return $_frc
 }
 
 # ---- helpers: 5 Access control
@@ -3059,9 +3284,9 @@ audit_covered() {
 				if (ok) good++
 				else { bad++; if (bad <= 25) print "missing: " want[r] }
 			}
-			printf "%d of %d wanted rules present in /etc/audit/rules.d\n", good, nw
+			printf "%d of %d wanted rules present in %s\n", good, nw, where
 			exit bad > 0
-		}' "$_want" $(ls "$AUDIT_RULES_D"/*.rules 2>/dev/null)
+		}' where="${AUDIT_COVER_WHERE:-/etc/audit/rules.d}" "$_want" $(if [ -n "${AUDIT_COVER_FROM:-}" ]; then echo "$AUDIT_COVER_FROM"; else ls "$AUDIT_RULES_D"/*.rules 2>/dev/null; fi)
 	_arc=$?
 	rm -f "$_want"
 	return $_arc
@@ -3237,37 +3462,66 @@ audit_tools() {
 # ---- AIDE ---------------------------------------------------------------------------------
 AIDE_INIT_UNIT=/etc/systemd/system/hardening-aide-init.service
 
+# aide_init_mode: when the database is built. auto builds it now on a booted
+# guest, whose disk becomes the image as it is; in a chroot the files get new
+# inode numbers and change times when the disk is made, so a database built
+# there would report every file changed: it is built at first boot instead.
+aide_init_mode() {
+	case $P_aide_init in
+	auto) [ "$H_CHROOT" = 1 ] && echo first_boot || echo build ;;
+	*) echo "$P_aide_init" ;;
+	esac
+}
+
 aide_installed_check() {
 	_lrc=0
 	pkg_installed aide || _lrc=1
 	pkg_installed aide-common || _lrc=1
 	if [ -s /var/lib/aide/aide.db ]; then
 		h_say "database /var/lib/aide/aide.db exists"
-	elif [ "$P_aide_init" = first_boot ] && [ -f "$AIDE_INIT_UNIT" ] && svc_enabled hardening-aide-init.service; then
-		h_say "no database yet: hardening-aide-init.service builds it at the first boot"
+	elif [ "$P_aide_init" != build ] && [ "$P_aide_init" != none ] && [ -f "$AIDE_INIT_UNIT" ] && svc_enabled hardening-aide-init.service; then
+		h_say "no database yet: hardening-aide-init.service builds it at the first boot, after cloud-init"
 	else
-		h_say "no database /var/lib/aide/aide.db (aide_init=$P_aide_init)"
+		h_say "no database /var/lib/aide/aide.db (aide_init=$P_aide_init: $(aide_init_mode))"
 		_lrc=1
 	fi
 	return $_lrc
 }
 
+# aide_tune: the checksums of the database (aide_checksums; Debian's default H
+# computes every algorithm AIDE has, most of them weak) and one worker per
+# CPU, so that building and checking the database take a fraction of the
+# time.
+aide_tune() {
+	_ac=/etc/aide/aide.conf
+	[ -f "$_ac" ] || return 0
+	sed -e "s/^Checksums[[:space:]]*=.*/Checksums = $P_aide_checksums/" -e '/^num_workers[[:space:]]*=/d' -e '/^# Set by packer-plugin-hardening: one worker/d' "$_ac" >"$_ac.hardening" &&
+		printf '# Set by packer-plugin-hardening: one worker per CPU.\nnum_workers = 100%%\n' >>"$_ac.hardening" &&
+		cat "$_ac.hardening" >"$_ac" && rm -f "$_ac.hardening"
+	h_say "$_ac: Checksums = $P_aide_checksums, num_workers = 100%"
+}
+
 aide_init_fix() {
 	[ -s /var/lib/aide/aide.db ] && return 0
-	case $P_aide_init in
+	aide_tune
+	case $(aide_init_mode) in
 	first_boot)
 		cat >"$AIDE_INIT_UNIT" <<'EOF'
 # Written by packer-plugin-hardening: build the AIDE database at the first
-# boot of an instance (the condition skips it once the database exists).
+# boot of an instance (the condition skips it once the database exists),
+# after cloud-init's final stage, at idle priority: it delays neither
+# logins nor user data.
 [Unit]
 Description=Build the AIDE database on first boot
 ConditionPathExists=!/var/lib/aide/aide.db
-After=local-fs.target
+After=multi-user.target cloud-final.service
 
 [Service]
 Type=oneshot
 ExecStart=/usr/sbin/aideinit --yes --force
+UMask=0027
 Nice=19
+CPUSchedulingPolicy=idle
 IOSchedulingClass=idle
 TimeoutStartSec=infinity
 
@@ -3278,9 +3532,10 @@ EOF
 		svc_enable hardening-aide-init.service
 		;;
 	build)
-		h_say "running aideinit (this takes a while)"
-		aideinit --yes --force >/dev/null 2>&1
-		h_say "built /var/lib/aide/aide.db"
+		h_say "running aideinit"
+		_as=$(h_now_ms)
+		(umask 027 && aideinit --yes --force >/dev/null 2>&1) || { h_say "aideinit failed"; return 1; }
+		h_say "built /var/lib/aide/aide.db in $(($(h_now_ms) - _as)) ms"
 		;;
 	none) h_say "aide_init=none: build the database yourself (aideinit)" ;;
 	esac
@@ -3378,6 +3633,98 @@ aide_tools_fix() {
 	fi
 	rm -f "$_f.hardening.bak"
 	h_say "wrote the audit tool rules to $_f"
+}
+
+# ---- running system (after-boot audit)
+# audit_rt_running: auditd is active and the kernel's audit is enabled.
+audit_rt_running() {
+	rt_active auditd.service || return 1
+	h_has auditctl || { h_say 'running: auditctl is not installed'; return 1; }
+	_le=$(auditctl -s 2>&1 | awk '$1 == "enabled" { print $2 }')
+	h_say "running: auditctl -s: enabled ${_le:-unknown}"
+	case $_le in 1 | 2) return 0 ;; esac
+	return 1
+}
+
+# audit_rt_covered: the rules on stdin are loaded in the kernel (auditctl -l).
+audit_rt_covered() {
+	_live="${H_WORK:-/tmp}/auditctl-l.$$"
+	if ! auditctl -l >"$_live" 2>&1; then
+		h_say "running: auditctl -l failed: $(head -c 200 "$_live")"
+		rm -f "$_live"
+		return 1
+	fi
+	AUDIT_COVER_FROM=$_live AUDIT_COVER_WHERE='the running kernel (auditctl -l)' audit_covered
+	_arc=$?
+	rm -f "$_live"
+	return $_arc
+}
+
+# audit_rt_rules SET: the rule set is loaded in the running kernel.
+audit_rt_rules() {
+	audit_rt_running || return 1
+	_exp=$(audit_expect "$1")
+	[ -n "$_exp" ] || return 0
+	printf '%s\n' "$_exp" | audit_rt_covered
+}
+
+# audit_rt_loaded: every rule compiled into /etc/audit/audit.rules is
+# loaded in the running kernel.
+audit_rt_loaded() {
+	audit_rt_running || return 1
+	grep -E '^[[:space:]]*-[aAw][[:space:]]' /etc/audit/audit.rules | audit_rt_covered
+}
+
+# audit_rt_immutable: the running audit configuration is locked (enabled 2).
+audit_rt_immutable() {
+	audit_rt_running || return 1
+	[ "$(auditctl -s 2>/dev/null | awk '$1 == "enabled" { print $2 }')" = 2 ]
+}
+
+# log_rt_journald: journald runs; with Storage=persistent it writes to
+# /var/log/journal.
+log_rt_journald() {
+	rt_active systemd-journald.service || return 1
+	_lv=$(log_jd_value Storage)
+	case $(printf '%s' "${_lv% (*}" | tr '[:upper:]' '[:lower:]') in
+	persistent)
+		_lj=
+		for _lf in /var/log/journal/*/system.journal; do [ -f "$_lf" ] && _lj=$_lf; done
+		h_say "running: persistent journal: ${_lj:-none in /var/log/journal}"
+		[ -n "$_lj" ] ;;
+	esac
+}
+
+# aide_rt_ready: the database exists, or the first-boot unit is building it
+# (or has not failed).
+aide_rt_ready() {
+	if [ -s /var/lib/aide/aide.db ]; then
+		h_say "running: /var/lib/aide/aide.db exists ($(wc -c </var/lib/aide/aide.db) bytes)"
+		return 0
+	fi
+	_ls=$(plat_svc_active hardening-aide-init.service)
+	h_say "running: no database yet; hardening-aide-init.service is ${_ls:-unknown}"
+	case $_ls in activating | active) return 0 ;; esac
+	# Inactive and never started: it waits for cloud-final; failed: fail.
+	[ "$_ls" = inactive ] && svc_enabled hardening-aide-init.service
+}
+
+# aide_rt_timer: the periodic check is scheduled in the running system.
+aide_rt_timer() {
+	for _at in dailyaidecheck.timer aidecheck.timer; do
+		[ "$(plat_svc_active "$_at")" = active ] && { h_say "running: $_at is active"; return 0; }
+	done
+	h_say 'running: neither dailyaidecheck.timer nor aidecheck.timer is active'
+	grep -qs 'aide' /etc/cron.d/* /etc/crontab /var/spool/cron/crontabs/* && { h_say 'running: a cron entry runs aide'; rt_active cron.service; }
+}
+
+# log_rt_single: only the chosen logger runs.
+log_rt_single() {
+	if [ "$P_log_logger" = rsyslog ]; then
+		rt_active rsyslog.service && rt_inactive syslog-ng.service
+		return
+	fi
+	rt_active systemd-journald.service && rt_inactive rsyslog.service syslog-ng.service
 }
 
 # ---- helpers: 7 System maintenance
@@ -3638,6 +3985,9 @@ chk_kmod_cramfs_disabled() {
 fix_kmod_cramfs_disabled() {
 	kmod_disable cramfs
 }
+rt_kmod_cramfs_disabled() {
+	rt_kmod cramfs
+}
 
 # kmod_freevxfs_disabled: The freevxfs filesystem module cannot be loaded
 chk_kmod_freevxfs_disabled() {
@@ -3645,6 +3995,9 @@ chk_kmod_freevxfs_disabled() {
 }
 fix_kmod_freevxfs_disabled() {
 	kmod_disable freevxfs
+}
+rt_kmod_freevxfs_disabled() {
+	rt_kmod freevxfs
 }
 
 # kmod_hfs_disabled: The hfs filesystem module cannot be loaded
@@ -3654,6 +4007,9 @@ chk_kmod_hfs_disabled() {
 fix_kmod_hfs_disabled() {
 	kmod_disable hfs
 }
+rt_kmod_hfs_disabled() {
+	rt_kmod hfs
+}
 
 # kmod_hfsplus_disabled: The hfsplus filesystem module cannot be loaded
 chk_kmod_hfsplus_disabled() {
@@ -3662,6 +4018,9 @@ chk_kmod_hfsplus_disabled() {
 fix_kmod_hfsplus_disabled() {
 	kmod_disable hfsplus
 }
+rt_kmod_hfsplus_disabled() {
+	rt_kmod hfsplus
+}
 
 # kmod_jffs2_disabled: The jffs2 filesystem module cannot be loaded
 chk_kmod_jffs2_disabled() {
@@ -3669,6 +4028,9 @@ chk_kmod_jffs2_disabled() {
 }
 fix_kmod_jffs2_disabled() {
 	kmod_disable jffs2
+}
+rt_kmod_jffs2_disabled() {
+	rt_kmod jffs2
 }
 
 # tmp_separate_partition: /tmp is its own filesystem
@@ -3680,6 +4042,9 @@ fix_tmp_separate_partition() {
 	printf 'tmpfs\t/tmp\ttmpfs\trw,nosuid,nodev,noexec,relatime,mode=1777,size=%s\t0\t0\n' "$P_tmp_size" >>/etc/fstab
 	h_say "added a tmpfs /tmp to /etc/fstab ($P_tmp_size)"
 }
+rt_tmp_separate_partition() {
+	rt_mount /tmp
+}
 
 # mount_tmp_nodev: /tmp is mounted nodev
 chk_mount_tmp_nodev() {
@@ -3687,6 +4052,9 @@ chk_mount_tmp_nodev() {
 }
 fix_mount_tmp_nodev() {
 	s1_tmp_add_opts nodev
+}
+rt_mount_tmp_nodev() {
+	rt_mount /tmp nodev
 }
 
 # mount_tmp_nosuid: /tmp is mounted nosuid
@@ -3696,6 +4064,9 @@ chk_mount_tmp_nosuid() {
 fix_mount_tmp_nosuid() {
 	s1_tmp_add_opts nosuid
 }
+rt_mount_tmp_nosuid() {
+	rt_mount /tmp nosuid
+}
 
 # mount_tmp_noexec: /tmp is mounted noexec
 chk_mount_tmp_noexec() {
@@ -3703,6 +4074,9 @@ chk_mount_tmp_noexec() {
 }
 fix_mount_tmp_noexec() {
 	s1_tmp_add_opts noexec
+}
+rt_mount_tmp_noexec() {
+	rt_mount /tmp noexec
 }
 
 # dev_shm_separate_partition: /etc/fstab mounts /dev/shm with its hardened options
@@ -3713,6 +4087,9 @@ chk_dev_shm_separate_partition() {
 fix_dev_shm_separate_partition() {
 	s1_shm_add_opts nodev nosuid noexec
 }
+rt_dev_shm_separate_partition() {
+	rt_mount /dev/shm
+}
 
 # mount_dev_shm_nodev: /dev/shm is mounted nodev
 chk_mount_dev_shm_nodev() {
@@ -3720,6 +4097,9 @@ chk_mount_dev_shm_nodev() {
 }
 fix_mount_dev_shm_nodev() {
 	s1_shm_add_opts nodev
+}
+rt_mount_dev_shm_nodev() {
+	rt_mount /dev/shm nodev
 }
 
 # mount_dev_shm_nosuid: /dev/shm is mounted nosuid
@@ -3729,6 +4109,9 @@ chk_mount_dev_shm_nosuid() {
 fix_mount_dev_shm_nosuid() {
 	s1_shm_add_opts nosuid
 }
+rt_mount_dev_shm_nosuid() {
+	rt_mount /dev/shm nosuid
+}
 
 # mount_dev_shm_noexec: /dev/shm is mounted noexec
 chk_mount_dev_shm_noexec() {
@@ -3736,6 +4119,9 @@ chk_mount_dev_shm_noexec() {
 }
 fix_mount_dev_shm_noexec() {
 	s1_shm_add_opts noexec
+}
+rt_mount_dev_shm_noexec() {
+	rt_mount /dev/shm noexec
 }
 
 # mount_home_nodev: /home is mounted nodev
@@ -3745,6 +4131,9 @@ chk_mount_home_nodev() {
 fix_mount_home_nodev() {
 	fstab_add_opts /home nodev
 }
+rt_mount_home_nodev() {
+	rt_mount /home nodev
+}
 
 # mount_home_nosuid: /home is mounted nosuid
 chk_mount_home_nosuid() {
@@ -3752,6 +4141,9 @@ chk_mount_home_nosuid() {
 }
 fix_mount_home_nosuid() {
 	fstab_add_opts /home nosuid
+}
+rt_mount_home_nosuid() {
+	rt_mount /home nosuid
 }
 
 # mount_var_nodev: /var is mounted nodev
@@ -3761,6 +4153,9 @@ chk_mount_var_nodev() {
 fix_mount_var_nodev() {
 	fstab_add_opts /var nodev
 }
+rt_mount_var_nodev() {
+	rt_mount /var nodev
+}
 
 # mount_var_nosuid: /var is mounted nosuid
 chk_mount_var_nosuid() {
@@ -3768,6 +4163,9 @@ chk_mount_var_nosuid() {
 }
 fix_mount_var_nosuid() {
 	fstab_add_opts /var nosuid
+}
+rt_mount_var_nosuid() {
+	rt_mount /var nosuid
 }
 
 # mount_var_tmp_nodev: /var/tmp is mounted nodev
@@ -3777,6 +4175,9 @@ chk_mount_var_tmp_nodev() {
 fix_mount_var_tmp_nodev() {
 	fstab_add_opts /var/tmp nodev
 }
+rt_mount_var_tmp_nodev() {
+	rt_mount /var/tmp nodev
+}
 
 # mount_var_tmp_nosuid: /var/tmp is mounted nosuid
 chk_mount_var_tmp_nosuid() {
@@ -3784,6 +4185,9 @@ chk_mount_var_tmp_nosuid() {
 }
 fix_mount_var_tmp_nosuid() {
 	fstab_add_opts /var/tmp nosuid
+}
+rt_mount_var_tmp_nosuid() {
+	rt_mount /var/tmp nosuid
 }
 
 # mount_var_tmp_noexec: /var/tmp is mounted noexec
@@ -3793,6 +4197,9 @@ chk_mount_var_tmp_noexec() {
 fix_mount_var_tmp_noexec() {
 	fstab_add_opts /var/tmp noexec
 }
+rt_mount_var_tmp_noexec() {
+	rt_mount /var/tmp noexec
+}
 
 # mount_var_log_nodev: /var/log is mounted nodev
 chk_mount_var_log_nodev() {
@@ -3800,6 +4207,9 @@ chk_mount_var_log_nodev() {
 }
 fix_mount_var_log_nodev() {
 	fstab_add_opts /var/log nodev
+}
+rt_mount_var_log_nodev() {
+	rt_mount /var/log nodev
 }
 
 # mount_var_log_nosuid: /var/log is mounted nosuid
@@ -3809,6 +4219,9 @@ chk_mount_var_log_nosuid() {
 fix_mount_var_log_nosuid() {
 	fstab_add_opts /var/log nosuid
 }
+rt_mount_var_log_nosuid() {
+	rt_mount /var/log nosuid
+}
 
 # mount_var_log_noexec: /var/log is mounted noexec
 chk_mount_var_log_noexec() {
@@ -3816,6 +4229,9 @@ chk_mount_var_log_noexec() {
 }
 fix_mount_var_log_noexec() {
 	fstab_add_opts /var/log noexec
+}
+rt_mount_var_log_noexec() {
+	rt_mount /var/log noexec
 }
 
 # mount_var_log_audit_nodev: /var/log/audit is mounted nodev
@@ -3825,6 +4241,9 @@ chk_mount_var_log_audit_nodev() {
 fix_mount_var_log_audit_nodev() {
 	fstab_add_opts /var/log/audit nodev
 }
+rt_mount_var_log_audit_nodev() {
+	rt_mount /var/log/audit nodev
+}
 
 # mount_var_log_audit_nosuid: /var/log/audit is mounted nosuid
 chk_mount_var_log_audit_nosuid() {
@@ -3833,6 +4252,9 @@ chk_mount_var_log_audit_nosuid() {
 fix_mount_var_log_audit_nosuid() {
 	fstab_add_opts /var/log/audit nosuid
 }
+rt_mount_var_log_audit_nosuid() {
+	rt_mount /var/log/audit nosuid
+}
 
 # mount_var_log_audit_noexec: /var/log/audit is mounted noexec
 chk_mount_var_log_audit_noexec() {
@@ -3840,6 +4262,9 @@ chk_mount_var_log_audit_noexec() {
 }
 fix_mount_var_log_audit_noexec() {
 	fstab_add_opts /var/log/audit noexec
+}
+rt_mount_var_log_audit_noexec() {
+	rt_mount /var/log/audit noexec
 }
 
 # pkg_apparmor_installed: AppArmor and its utilities are installed
@@ -3860,6 +4285,9 @@ chk_boot_apparmor_enabled() {
 fix_boot_apparmor_enabled() {
 	s1_grub_apparmor_fix
 }
+rt_boot_apparmor_enabled() {
+	rt_cmdline apparmor=1 security=apparmor && s1_rt_apparmor
+}
 
 # apparmor_profiles_enforce_or_complain: AppArmor loads every profile at boot, in enforce or complain mode
 chk_apparmor_profiles_enforce_or_complain() {
@@ -3867,6 +4295,9 @@ chk_apparmor_profiles_enforce_or_complain() {
 }
 fix_apparmor_profiles_enforce_or_complain() {
 	s1_aa_fix_disabled
+}
+rt_apparmor_profiles_enforce_or_complain() {
+	s1_rt_apparmor
 }
 inst_apparmor_profiles_enforce_or_complain() {
 	printf '%s ' apparmor
@@ -3889,6 +4320,9 @@ chk_sysctl_randomize_va_space() {
 fix_sysctl_randomize_va_space() {
 	sysctl_set kernel.randomize_va_space 2
 }
+rt_sysctl_randomize_va_space() {
+	rt_sysctl kernel.randomize_va_space=2
+}
 
 # sysctl_ptrace_scope: The image boots with ptrace restricted
 chk_sysctl_ptrace_scope() {
@@ -3900,6 +4334,9 @@ chk_sysctl_ptrace_scope() {
 fix_sysctl_ptrace_scope() {
 	sysctl_set kernel.yama.ptrace_scope "$P_ptrace_scope"
 }
+rt_sysctl_ptrace_scope() {
+	rt_sysctl_in kernel.yama.ptrace_scope 1 2 3
+}
 
 # coredump_restricted: Core dumps are disabled for users and setuid programs
 chk_coredump_restricted() {
@@ -3907,6 +4344,9 @@ chk_coredump_restricted() {
 }
 fix_coredump_restricted() {
 	s1_core_fix
+}
+rt_coredump_restricted() {
+	rt_sysctl fs.suid_dumpable=0
 }
 
 # banner_motd: The message of the day does not reveal the system
@@ -4071,6 +4511,9 @@ chk_gdm_xdmcp_disabled() {
 }
 fix_gdm_xdmcp_disabled() {
 	s1_xdmcp_disable
+}
+rt_gdm_xdmcp_disabled() {
+	rt_listen_local udp 177
 }
 
 # svc_dhcp_server_not_in_use: No DHCP server is installed or enabled
@@ -4256,6 +4699,9 @@ chk_mta_local_only() {
 fix_mta_local_only() {
 	svc2_mta_fix
 }
+rt_mta_local_only() {
+	rt_listen_local tcp 25
+}
 
 # pkg_nis_client_absent: The NIS client is not installed
 chk_pkg_nis_client_absent() {
@@ -4312,6 +4758,9 @@ chk_time_single_daemon() {
 fix_time_single_daemon() {
 	svc2_time_fix
 }
+rt_time_single_daemon() {
+	svc2_rt_time
+}
 inst_time_single_daemon() {
 	svc2_time_daemon
 }
@@ -4323,6 +4772,9 @@ chk_time_timesyncd_servers() {
 }
 fix_time_timesyncd_servers() {
 	svc2_tsd_fix
+}
+rt_time_timesyncd_servers() {
+	rt_active systemd-timesyncd.service
 }
 inst_time_timesyncd_servers() {
 	printf '%s ' systemd-timesyncd
@@ -4337,6 +4789,9 @@ chk_time_timesyncd_enabled() {
 fix_time_timesyncd_enabled() {
 	svc_enable systemd-timesyncd.service
 }
+rt_time_timesyncd_enabled() {
+	rt_active systemd-timesyncd.service
+}
 inst_time_timesyncd_enabled() {
 	printf '%s ' systemd-timesyncd
 }
@@ -4349,6 +4804,9 @@ chk_time_chrony_servers() {
 fix_time_chrony_servers() {
 	svc2_chrony_fix
 }
+rt_time_chrony_servers() {
+	rt_active chrony.service
+}
 inst_time_chrony_servers() {
 	printf '%s ' chrony
 }
@@ -4360,6 +4818,9 @@ chk_time_chrony_user() {
 }
 fix_time_chrony_user() {
 	svc2_chrony_user_fix
+}
+rt_time_chrony_user() {
+	svc2_rt_chrony_user
 }
 inst_time_chrony_user() {
 	printf '%s ' chrony
@@ -4374,6 +4835,9 @@ chk_time_chrony_enabled() {
 fix_time_chrony_enabled() {
 	svc_enable chrony.service
 }
+rt_time_chrony_enabled() {
+	rt_active chrony.service
+}
 inst_time_chrony_enabled() {
 	printf '%s ' chrony
 }
@@ -4385,6 +4849,9 @@ chk_cron_enabled() {
 }
 fix_cron_enabled() {
 	svc_enable cron.service
+}
+rt_cron_enabled() {
+	rt_active cron.service
 }
 inst_cron_enabled() {
 	printf '%s ' cron
@@ -4503,6 +4970,9 @@ chk_sysctl_ip_forward_disabled() {
 fix_sysctl_ip_forward_disabled() {
 	net3_fix net.ipv4.ip_forward=0 net.ipv6.conf.all.forwarding=0 net.ipv6.conf.default.forwarding=0
 }
+rt_sysctl_ip_forward_disabled() {
+	rt_sysctl net.ipv4.ip_forward=0 net.ipv6.conf.all.forwarding=0 net.ipv6.conf.default.forwarding=0
+}
 
 # sysctl_send_redirects_disabled: The image does not send ICMP redirects
 chk_sysctl_send_redirects_disabled() {
@@ -4510,6 +4980,9 @@ chk_sysctl_send_redirects_disabled() {
 }
 fix_sysctl_send_redirects_disabled() {
 	net3_fix net.ipv4.conf.all.send_redirects=0 net.ipv4.conf.default.send_redirects=0
+}
+rt_sysctl_send_redirects_disabled() {
+	rt_sysctl net.ipv4.conf.all.send_redirects=0 net.ipv4.conf.default.send_redirects=0
 }
 
 # sysctl_icmp_bogus_errors_ignored: Bogus ICMP error responses are ignored
@@ -4519,6 +4992,9 @@ chk_sysctl_icmp_bogus_errors_ignored() {
 fix_sysctl_icmp_bogus_errors_ignored() {
 	net3_fix net.ipv4.icmp_ignore_bogus_error_responses=1
 }
+rt_sysctl_icmp_bogus_errors_ignored() {
+	rt_sysctl net.ipv4.icmp_ignore_bogus_error_responses=1
+}
 
 # sysctl_icmp_broadcasts_ignored: ICMP echo requests to broadcast addresses are ignored
 chk_sysctl_icmp_broadcasts_ignored() {
@@ -4526,6 +5002,9 @@ chk_sysctl_icmp_broadcasts_ignored() {
 }
 fix_sysctl_icmp_broadcasts_ignored() {
 	net3_fix net.ipv4.icmp_echo_ignore_broadcasts=1
+}
+rt_sysctl_icmp_broadcasts_ignored() {
+	rt_sysctl net.ipv4.icmp_echo_ignore_broadcasts=1
 }
 
 # sysctl_accept_redirects_disabled: ICMP redirects are not accepted
@@ -4535,6 +5014,9 @@ chk_sysctl_accept_redirects_disabled() {
 fix_sysctl_accept_redirects_disabled() {
 	net3_fix net.ipv4.conf.all.accept_redirects=0 net.ipv4.conf.default.accept_redirects=0 net.ipv6.conf.all.accept_redirects=0 net.ipv6.conf.default.accept_redirects=0
 }
+rt_sysctl_accept_redirects_disabled() {
+	rt_sysctl net.ipv4.conf.all.accept_redirects=0 net.ipv4.conf.default.accept_redirects=0 net.ipv6.conf.all.accept_redirects=0 net.ipv6.conf.default.accept_redirects=0
+}
 
 # sysctl_secure_redirects_disabled: ICMP redirects from listed gateways are not accepted either
 chk_sysctl_secure_redirects_disabled() {
@@ -4542,6 +5024,9 @@ chk_sysctl_secure_redirects_disabled() {
 }
 fix_sysctl_secure_redirects_disabled() {
 	net3_fix net.ipv4.conf.all.secure_redirects=0 net.ipv4.conf.default.secure_redirects=0
+}
+rt_sysctl_secure_redirects_disabled() {
+	rt_sysctl net.ipv4.conf.all.secure_redirects=0 net.ipv4.conf.default.secure_redirects=0
 }
 
 # sysctl_rp_filter_enabled: Strict reverse path filtering is on
@@ -4551,6 +5036,9 @@ chk_sysctl_rp_filter_enabled() {
 fix_sysctl_rp_filter_enabled() {
 	net3_fix net.ipv4.conf.all.rp_filter=1 net.ipv4.conf.default.rp_filter=1
 }
+rt_sysctl_rp_filter_enabled() {
+	rt_sysctl net.ipv4.conf.all.rp_filter=1 net.ipv4.conf.default.rp_filter=1
+}
 
 # sysctl_source_route_disabled: Source-routed packets are not accepted
 chk_sysctl_source_route_disabled() {
@@ -4558,6 +5046,9 @@ chk_sysctl_source_route_disabled() {
 }
 fix_sysctl_source_route_disabled() {
 	net3_fix net.ipv4.conf.all.accept_source_route=0 net.ipv4.conf.default.accept_source_route=0 net.ipv6.conf.all.accept_source_route=0 net.ipv6.conf.default.accept_source_route=0
+}
+rt_sysctl_source_route_disabled() {
+	rt_sysctl net.ipv4.conf.all.accept_source_route=0 net.ipv4.conf.default.accept_source_route=0 net.ipv6.conf.all.accept_source_route=0 net.ipv6.conf.default.accept_source_route=0
 }
 
 # sysctl_log_martians_enabled: Packets with impossible addresses are logged
@@ -4567,6 +5058,9 @@ chk_sysctl_log_martians_enabled() {
 fix_sysctl_log_martians_enabled() {
 	net3_fix net.ipv4.conf.all.log_martians=1 net.ipv4.conf.default.log_martians=1
 }
+rt_sysctl_log_martians_enabled() {
+	rt_sysctl net.ipv4.conf.all.log_martians=1 net.ipv4.conf.default.log_martians=1
+}
 
 # sysctl_tcp_syncookies_enabled: TCP SYN cookies are on
 chk_sysctl_tcp_syncookies_enabled() {
@@ -4574,6 +5068,9 @@ chk_sysctl_tcp_syncookies_enabled() {
 }
 fix_sysctl_tcp_syncookies_enabled() {
 	net3_fix net.ipv4.tcp_syncookies=1
+}
+rt_sysctl_tcp_syncookies_enabled() {
+	rt_sysctl net.ipv4.tcp_syncookies=1
 }
 
 # sysctl_ipv6_accept_ra_disabled: IPv6 router advertisements are not accepted
@@ -4584,6 +5081,9 @@ chk_sysctl_ipv6_accept_ra_disabled() {
 fix_sysctl_ipv6_accept_ra_disabled() {
 	net3_fix net.ipv6.conf.all.accept_ra=0 net.ipv6.conf.default.accept_ra=0
 }
+rt_sysctl_ipv6_accept_ra_disabled() {
+	rt_sysctl net.ipv6.conf.all.accept_ra=0 net.ipv6.conf.default.accept_ra=0
+}
 
 # fw_single_utility: Exactly one firewall utility, the chosen one, is set up to start at boot
 chk_fw_single_utility() {
@@ -4592,6 +5092,9 @@ chk_fw_single_utility() {
 fix_fw_single_utility() {
 	fw_others_off
 	fw_apply
+}
+rt_fw_single_utility() {
+	fw_rt_single
 }
 
 # fw_ufw_installed: ufw is installed
@@ -4620,6 +5123,9 @@ chk_fw_ufw_enabled() {
 fix_fw_ufw_enabled() {
 	fw_ufw_apply
 }
+rt_fw_ufw_enabled() {
+	fw_rt_ufw
+}
 
 # fw_ufw_loopback: ufw accepts loopback traffic and drops loopback addresses on other interfaces
 chk_fw_ufw_loopback() {
@@ -4628,6 +5134,9 @@ chk_fw_ufw_loopback() {
 }
 fix_fw_ufw_loopback() {
 	fw_ufw_apply
+}
+rt_fw_ufw_loopback() {
+	fw_rt_ufw
 }
 
 # fw_ufw_outbound: ufw accepts new outbound connections
@@ -4638,6 +5147,9 @@ chk_fw_ufw_outbound() {
 fix_fw_ufw_outbound() {
 	fw_ufw_apply
 }
+rt_fw_ufw_outbound() {
+	fw_rt_ufw
+}
 
 # fw_ufw_open_ports: ufw accepts the allowed inbound ports, SSH included
 chk_fw_ufw_open_ports() {
@@ -4647,6 +5159,9 @@ chk_fw_ufw_open_ports() {
 fix_fw_ufw_open_ports() {
 	fw_ufw_apply
 }
+rt_fw_ufw_open_ports() {
+	fw_rt_ufw
+}
 
 # fw_ufw_default_deny: ufw drops what no rule accepts, in, out and routed
 chk_fw_ufw_default_deny() {
@@ -4655,6 +5170,9 @@ chk_fw_ufw_default_deny() {
 }
 fix_fw_ufw_default_deny() {
 	fw_ufw_apply
+}
+rt_fw_ufw_default_deny() {
+	fw_rt_ufw
 }
 
 # fw_nft_installed: nftables is installed
@@ -4674,6 +5192,9 @@ chk_fw_nft_ufw_disabled() {
 fix_fw_nft_ufw_disabled() {
 	fw_ufw_off
 }
+rt_fw_nft_ufw_disabled() {
+	rt_inactive ufw.service
+}
 
 # fw_nft_no_iptables_rules: No iptables ruleset is restored at boot beside nftables
 chk_fw_nft_no_iptables_rules() {
@@ -4682,6 +5203,9 @@ chk_fw_nft_no_iptables_rules() {
 }
 fix_fw_nft_no_iptables_rules() {
 	svc_mask netfilter-persistent.service
+}
+rt_fw_nft_no_iptables_rules() {
+	rt_inactive netfilter-persistent.service && fw_rt_iptables_empty
 }
 
 # fw_nft_table: The nftables boot ruleset defines a table
@@ -4692,6 +5216,9 @@ chk_fw_nft_table() {
 fix_fw_nft_table() {
 	fw_nft_apply
 }
+rt_fw_nft_table() {
+	fw_rt fw_nft_table
+}
 
 # fw_nft_base_chains: The nftables boot ruleset has filter chains on the input, forward and output hooks
 chk_fw_nft_base_chains() {
@@ -4700,6 +5227,9 @@ chk_fw_nft_base_chains() {
 }
 fix_fw_nft_base_chains() {
 	fw_nft_apply
+}
+rt_fw_nft_base_chains() {
+	fw_rt fw_nft_base_chains
 }
 
 # fw_nft_loopback: nftables accepts loopback traffic and drops loopback addresses on other interfaces
@@ -4710,6 +5240,9 @@ chk_fw_nft_loopback() {
 fix_fw_nft_loopback() {
 	fw_nft_apply
 }
+rt_fw_nft_loopback() {
+	fw_rt fw_nft_loopback
+}
 
 # fw_nft_connections: nftables accepts established traffic, new outbound connections and the allowed inbound ports
 chk_fw_nft_connections() {
@@ -4718,6 +5251,9 @@ chk_fw_nft_connections() {
 }
 fix_fw_nft_connections() {
 	fw_nft_apply
+}
+rt_fw_nft_connections() {
+	fw_rt fw_nft_connections
 }
 
 # fw_nft_default_deny: nftables drops what no rule accepts on input, forward and output
@@ -4728,6 +5264,9 @@ chk_fw_nft_default_deny() {
 fix_fw_nft_default_deny() {
 	fw_nft_apply
 }
+rt_fw_nft_default_deny() {
+	fw_rt fw_nft_default_deny
+}
 
 # fw_nft_service_enabled: nftables.service loads the ruleset at boot
 chk_fw_nft_service_enabled() {
@@ -4737,6 +5276,9 @@ chk_fw_nft_service_enabled() {
 fix_fw_nft_service_enabled() {
 	fw_nft_apply
 }
+rt_fw_nft_service_enabled() {
+	rt_active nftables.service
+}
 
 # fw_nft_permanent: The nftables ruleset is the one nftables.service loads at boot
 chk_fw_nft_permanent() {
@@ -4745,6 +5287,9 @@ chk_fw_nft_permanent() {
 }
 fix_fw_nft_permanent() {
 	fw_nft_apply
+}
+rt_fw_nft_permanent() {
+	rt_active nftables.service && fw_rt fw_nft_base_chains
 }
 
 # fw_ipt_installed: iptables and iptables-persistent are installed
@@ -4764,6 +5309,9 @@ chk_fw_ipt_nftables_unused() {
 fix_fw_ipt_nftables_unused() {
 	svc_mask nftables.service
 }
+rt_fw_ipt_nftables_unused() {
+	rt_inactive nftables.service
+}
 rm_fw_ipt_nftables_unused() {
 	printf '%s ' nftables
 }
@@ -4776,6 +5324,9 @@ chk_fw_ipt_ufw_disabled() {
 fix_fw_ipt_ufw_disabled() {
 	fw_ufw_off
 }
+rt_fw_ipt_ufw_disabled() {
+	rt_inactive ufw.service
+}
 
 # fw_ipt_default_deny: iptables drops what no rule accepts on INPUT, FORWARD and OUTPUT
 chk_fw_ipt_default_deny() {
@@ -4784,6 +5335,9 @@ chk_fw_ipt_default_deny() {
 }
 fix_fw_ipt_default_deny() {
 	fw_ipt_apply
+}
+rt_fw_ipt_default_deny() {
+	fw_rt fw_ipt_default_deny 4
 }
 
 # fw_ipt_loopback: iptables accepts loopback traffic and drops 127.0.0.0/8 on other interfaces
@@ -4794,6 +5348,9 @@ chk_fw_ipt_loopback() {
 fix_fw_ipt_loopback() {
 	fw_ipt_apply
 }
+rt_fw_ipt_loopback() {
+	fw_rt fw_ipt_loopback 4
+}
 
 # fw_ipt_connections: iptables accepts established traffic and new outbound connections
 chk_fw_ipt_connections() {
@@ -4802,6 +5359,9 @@ chk_fw_ipt_connections() {
 }
 fix_fw_ipt_connections() {
 	fw_ipt_apply
+}
+rt_fw_ipt_connections() {
+	fw_rt fw_ipt_connections 4
 }
 
 # fw_ipt_open_ports: iptables accepts the allowed inbound ports, SSH included
@@ -4812,6 +5372,9 @@ chk_fw_ipt_open_ports() {
 fix_fw_ipt_open_ports() {
 	fw_ipt_apply
 }
+rt_fw_ipt_open_ports() {
+	fw_rt fw_ipt_open_ports 4
+}
 
 # fw_ip6t_default_deny: ip6tables drops what no rule accepts on INPUT, FORWARD and OUTPUT
 chk_fw_ip6t_default_deny() {
@@ -4820,6 +5383,9 @@ chk_fw_ip6t_default_deny() {
 }
 fix_fw_ip6t_default_deny() {
 	fw_ipt_apply
+}
+rt_fw_ip6t_default_deny() {
+	fw_rt fw_ipt_default_deny 6
 }
 
 # fw_ip6t_loopback: ip6tables accepts loopback traffic and drops ::1 on other interfaces
@@ -4830,6 +5396,9 @@ chk_fw_ip6t_loopback() {
 fix_fw_ip6t_loopback() {
 	fw_ipt_apply
 }
+rt_fw_ip6t_loopback() {
+	fw_rt fw_ipt_loopback 6
+}
 
 # fw_ip6t_connections: ip6tables accepts established traffic and new outbound connections
 chk_fw_ip6t_connections() {
@@ -4839,6 +5408,9 @@ chk_fw_ip6t_connections() {
 fix_fw_ip6t_connections() {
 	fw_ipt_apply
 }
+rt_fw_ip6t_connections() {
+	fw_rt fw_ipt_connections 6
+}
 
 # fw_ip6t_open_ports: ip6tables accepts the allowed inbound ports, SSH included
 chk_fw_ip6t_open_ports() {
@@ -4847,6 +5419,9 @@ chk_fw_ip6t_open_ports() {
 }
 fix_fw_ip6t_open_ports() {
 	fw_ipt_apply
+}
+rt_fw_ip6t_open_ports() {
+	fw_rt fw_ipt_open_ports 6
 }
 
 # sshd_config_permissions: sshd_config and its drop-ins are 0600 root:root
@@ -4905,6 +5480,9 @@ fix_sshd_access_limited() {
 	[ -z "$P_ssh_deny_users" ] || sshd_set DenyUsers "$P_ssh_deny_users"
 	[ -z "$P_ssh_deny_groups" ] || sshd_set DenyGroups "$P_ssh_deny_groups"
 }
+rt_sshd_access_limited() {
+	rt_sshd
+}
 
 # sshd_banner_configured: sshd shows /etc/issue.net before login
 chk_sshd_banner_configured() {
@@ -4912,6 +5490,9 @@ chk_sshd_banner_configured() {
 }
 fix_sshd_banner_configured() {
 	sshd_set Banner /etc/issue.net
+}
+rt_sshd_banner_configured() {
+	rt_sshd
 }
 
 # sshd_ciphers_strong: sshd offers no weak cipher
@@ -4921,6 +5502,9 @@ chk_sshd_ciphers_strong() {
 }
 fix_sshd_ciphers_strong() {
 	sshd_set Ciphers "$P_ssh_ciphers"
+}
+rt_sshd_ciphers_strong() {
+	rt_sshd
 }
 
 # sshd_client_alive_configured: sshd drops unresponsive sessions (ClientAliveInterval and ClientAliveCountMax)
@@ -4932,6 +5516,9 @@ fix_sshd_client_alive_configured() {
 	sshd_set ClientAliveInterval "$P_ssh_client_alive_interval"
 	sshd_set ClientAliveCountMax "$P_ssh_client_alive_count_max"
 }
+rt_sshd_client_alive_configured() {
+	rt_sshd
+}
 
 # sshd_disable_forwarding: sshd forbids all forwarding (DisableForwarding)
 chk_sshd_disable_forwarding() {
@@ -4939,6 +5526,9 @@ chk_sshd_disable_forwarding() {
 }
 fix_sshd_disable_forwarding() {
 	sshd_set DisableForwarding yes
+}
+rt_sshd_disable_forwarding() {
+	rt_sshd
 }
 
 # sshd_gssapi_disabled: sshd does not use GSSAPI authentication
@@ -4948,6 +5538,9 @@ chk_sshd_gssapi_disabled() {
 fix_sshd_gssapi_disabled() {
 	sshd_set GSSAPIAuthentication no
 }
+rt_sshd_gssapi_disabled() {
+	rt_sshd
+}
 
 # sshd_hostbased_disabled: sshd refuses host-based authentication
 chk_sshd_hostbased_disabled() {
@@ -4956,6 +5549,9 @@ chk_sshd_hostbased_disabled() {
 fix_sshd_hostbased_disabled() {
 	sshd_set HostbasedAuthentication no
 }
+rt_sshd_hostbased_disabled() {
+	rt_sshd
+}
 
 # sshd_ignore_rhosts: sshd ignores .rhosts and .shosts
 chk_sshd_ignore_rhosts() {
@@ -4963,6 +5559,9 @@ chk_sshd_ignore_rhosts() {
 }
 fix_sshd_ignore_rhosts() {
 	sshd_set IgnoreRhosts yes
+}
+rt_sshd_ignore_rhosts() {
+	rt_sshd
 }
 
 # sshd_kex_strong: sshd offers no weak key exchange
@@ -4973,6 +5572,9 @@ chk_sshd_kex_strong() {
 fix_sshd_kex_strong() {
 	sshd_set KexAlgorithms "$P_ssh_kex"
 }
+rt_sshd_kex_strong() {
+	rt_sshd
+}
 
 # sshd_login_grace_time: sshd gives at most a minute to log in
 chk_sshd_login_grace_time() {
@@ -4980,6 +5582,9 @@ chk_sshd_login_grace_time() {
 }
 fix_sshd_login_grace_time() {
 	sshd_set LoginGraceTime "$P_ssh_login_grace_time"
+}
+rt_sshd_login_grace_time() {
+	rt_sshd
 }
 
 # sshd_log_level: sshd logs at INFO or VERBOSE
@@ -4991,6 +5596,9 @@ chk_sshd_log_level() {
 fix_sshd_log_level() {
 	sshd_set LogLevel "$P_ssh_log_level"
 }
+rt_sshd_log_level() {
+	rt_sshd
+}
 
 # sshd_macs_strong: sshd offers no weak MAC
 chk_sshd_macs_strong() {
@@ -5000,6 +5608,9 @@ chk_sshd_macs_strong() {
 fix_sshd_macs_strong() {
 	sshd_set MACs "$P_ssh_macs"
 }
+rt_sshd_macs_strong() {
+	rt_sshd
+}
 
 # sshd_max_auth_tries: sshd allows at most four authentication attempts
 chk_sshd_max_auth_tries() {
@@ -5008,6 +5619,9 @@ chk_sshd_max_auth_tries() {
 fix_sshd_max_auth_tries() {
 	sshd_set MaxAuthTries "$P_ssh_max_auth_tries"
 }
+rt_sshd_max_auth_tries() {
+	rt_sshd
+}
 
 # sshd_max_sessions: sshd allows at most ten sessions per connection
 chk_sshd_max_sessions() {
@@ -5015,6 +5629,9 @@ chk_sshd_max_sessions() {
 }
 fix_sshd_max_sessions() {
 	sshd_set MaxSessions "$P_ssh_max_sessions"
+}
+rt_sshd_max_sessions() {
+	rt_sshd
 }
 
 # sshd_max_startups: sshd limits concurrent unauthenticated connections (MaxStartups 10:30:60 or stricter)
@@ -5026,6 +5643,9 @@ chk_sshd_max_startups() {
 fix_sshd_max_startups() {
 	sshd_set MaxStartups "$P_ssh_max_startups"
 }
+rt_sshd_max_startups() {
+	rt_sshd
+}
 
 # sshd_permit_empty_passwords_disabled: sshd refuses empty passwords
 chk_sshd_permit_empty_passwords_disabled() {
@@ -5033,6 +5653,9 @@ chk_sshd_permit_empty_passwords_disabled() {
 }
 fix_sshd_permit_empty_passwords_disabled() {
 	sshd_set PermitEmptyPasswords no
+}
+rt_sshd_permit_empty_passwords_disabled() {
+	rt_sshd
 }
 
 # sshd_permit_root_login_disabled: sshd refuses root logins
@@ -5042,6 +5665,9 @@ chk_sshd_permit_root_login_disabled() {
 fix_sshd_permit_root_login_disabled() {
 	sshd_set PermitRootLogin no
 }
+rt_sshd_permit_root_login_disabled() {
+	rt_sshd
+}
 
 # sshd_permit_user_environment_disabled: sshd ignores users' environment files
 chk_sshd_permit_user_environment_disabled() {
@@ -5050,6 +5676,9 @@ chk_sshd_permit_user_environment_disabled() {
 fix_sshd_permit_user_environment_disabled() {
 	sshd_set PermitUserEnvironment no
 }
+rt_sshd_permit_user_environment_disabled() {
+	rt_sshd
+}
 
 # sshd_use_pam: sshd uses PAM
 chk_sshd_use_pam() {
@@ -5057,6 +5686,9 @@ chk_sshd_use_pam() {
 }
 fix_sshd_use_pam() {
 	sshd_set UsePAM yes
+}
+rt_sshd_use_pam() {
+	rt_sshd
 }
 
 # sudo_installed: sudo is installed
@@ -5543,6 +6175,9 @@ chk_journald_rotation() {
 fix_journald_rotation() {
 	for _kv in $P_journald_rotation; do log_jd_set "${_kv%%=*}" "${_kv#*=}"; done
 }
+rt_journald_rotation() {
+	log_rt_journald
+}
 
 # log_single_logger: Only the chosen logging system collects logs
 chk_log_single_logger() {
@@ -5550,6 +6185,9 @@ chk_log_single_logger() {
 }
 fix_log_single_logger() {
 	log_single_fix
+}
+rt_log_single_logger() {
+	log_rt_single
 }
 
 # journald_remote_installed: systemd-journal-remote is installed
@@ -5569,6 +6207,9 @@ chk_journald_upload_configured() {
 fix_journald_upload_configured() {
 	log_upload_fix
 }
+rt_journald_upload_configured() {
+	rt_active systemd-journal-upload.service
+}
 
 # journald_upload_enabled: systemd-journal-upload starts at boot
 chk_journald_upload_enabled() {
@@ -5578,6 +6219,9 @@ chk_journald_upload_enabled() {
 }
 fix_journald_upload_enabled() {
 	svc_enable systemd-journal-upload.service
+}
+rt_journald_upload_enabled() {
+	rt_active systemd-journal-upload.service
 }
 
 # journald_remote_receiver_disabled: The image does not receive journals from other hosts
@@ -5594,6 +6238,9 @@ chk_journald_remote_receiver_disabled() {
 fix_journald_remote_receiver_disabled() {
 	plat_svc_mask systemd-journal-remote.socket systemd-journal-remote.service
 }
+rt_journald_remote_receiver_disabled() {
+	rt_inactive systemd-journal-remote.socket systemd-journal-remote.service
+}
 
 # journald_no_forward_to_syslog: journald does not forward to a syslog daemon
 chk_journald_no_forward_to_syslog() {
@@ -5602,6 +6249,9 @@ chk_journald_no_forward_to_syslog() {
 }
 fix_journald_no_forward_to_syslog() {
 	log_jd_set ForwardToSyslog no
+}
+rt_journald_no_forward_to_syslog() {
+	log_rt_journald
 }
 
 # journald_compress: journald compresses large journal entries
@@ -5612,6 +6262,9 @@ chk_journald_compress() {
 fix_journald_compress() {
 	log_jd_set Compress yes
 }
+rt_journald_compress() {
+	log_rt_journald
+}
 
 # journald_storage_persistent: journald keeps the journal on disk
 chk_journald_storage_persistent() {
@@ -5620,6 +6273,9 @@ chk_journald_storage_persistent() {
 }
 fix_journald_storage_persistent() {
 	log_jd_set Storage persistent
+}
+rt_journald_storage_persistent() {
+	log_rt_journald
 }
 
 # rsyslog_installed: rsyslog is installed
@@ -5639,6 +6295,9 @@ chk_rsyslog_service_enabled() {
 fix_rsyslog_service_enabled() {
 	svc_enable rsyslog.service
 }
+rt_rsyslog_service_enabled() {
+	rt_active rsyslog.service
+}
 
 # rsyslog_journald_forward: journald forwards to rsyslog
 chk_rsyslog_journald_forward() {
@@ -5647,6 +6306,9 @@ chk_rsyslog_journald_forward() {
 }
 fix_rsyslog_journald_forward() {
 	log_jd_set ForwardToSyslog yes
+}
+rt_rsyslog_journald_forward() {
+	log_rt_journald
 }
 
 # rsyslog_file_create_mode: rsyslog creates log files 0640 or stricter
@@ -5657,6 +6319,9 @@ chk_rsyslog_file_create_mode() {
 fix_rsyslog_file_create_mode() {
 	log_rs_mode_fix
 }
+rt_rsyslog_file_create_mode() {
+	rt_active rsyslog.service
+}
 
 # rsyslog_remote_host: rsyslog forwards logs to a remote log host
 chk_rsyslog_remote_host() {
@@ -5666,6 +6331,9 @@ chk_rsyslog_remote_host() {
 fix_rsyslog_remote_host() {
 	log_rs_remote_fix
 }
+rt_rsyslog_remote_host() {
+	rt_active rsyslog.service
+}
 
 # rsyslog_no_remote_receive: rsyslog does not accept logs from the network
 chk_rsyslog_no_remote_receive() {
@@ -5674,6 +6342,9 @@ chk_rsyslog_no_remote_receive() {
 }
 fix_rsyslog_no_remote_receive() {
 	log_rs_listen_fix
+}
+rt_rsyslog_no_remote_receive() {
+	rt_listen_local tcp 514 && rt_listen_local udp 514
 }
 
 # log_logrotate_configured: logrotate rotates the rsyslog files
@@ -5703,6 +6374,9 @@ chk_aide_installed() {
 fix_aide_installed() {
 	aide_init_fix
 }
+rt_aide_installed() {
+	aide_rt_ready
+}
 inst_aide_installed() {
 	printf '%s ' aide aide-common
 }
@@ -5713,6 +6387,9 @@ chk_aide_regular_check() {
 }
 fix_aide_regular_check() {
 	aide_schedule_fix
+}
+rt_aide_regular_check() {
+	aide_rt_timer
 }
 inst_aide_regular_check() {
 	printf '%s ' aide aide-common
@@ -5909,6 +6586,9 @@ chk_svc_apport_disabled() {
 fix_svc_apport_disabled() {
 	kv_set /etc/default/apport enabled 0 =
 	svc_mask apport.service apport-autoreport.path apport-autoreport.service
+}
+rt_svc_apport_disabled() {
+	rt_inactive apport.service
 }
 
 h_list_debian12() {

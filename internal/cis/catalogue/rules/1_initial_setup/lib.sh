@@ -493,3 +493,18 @@ s1_xdmcp_disable() {
 		h_say "$_f: [xdmcp] Enable lines commented out"
 	done
 }
+
+# s1_rt_apparmor [enforce]: AppArmor is enabled in the running kernel with
+# profiles loaded; with enforce, none of them in complain mode.
+s1_rt_apparmor() {
+	_ae=$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)
+	h_say "running: apparmor enabled: ${_ae:-no (module absent)}"
+	[ "$_ae" = Y ] || return 1
+	_ap=/sys/kernel/security/apparmor/profiles
+	[ -r "$_ap" ] || { h_say "running: $_ap is not readable"; return 1; }
+	_an=$(grep -c . "$_ap")
+	_ac=$(grep -c '(complain)$' "$_ap")
+	h_say "running: $_an profiles loaded, $_ac in complain mode"
+	[ "$_an" -gt 0 ] || return 1
+	[ "${1:-}" != enforce ] || [ "$_ac" = 0 ]
+}

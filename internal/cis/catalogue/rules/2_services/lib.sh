@@ -277,3 +277,24 @@ svc2_allow_fix() {
 	chmod 0640 "$1"
 	h_say "$1: now $(stat -c '%a %U:%G' "$1")"
 }
+
+# svc2_rt_chrony_user: chronyd runs as _chrony.
+svc2_rt_chrony_user() {
+	rt_active chrony.service || return 1
+	_cu=$(for _cp in /proc/[0-9]*; do
+		[ "$(cat "$_cp/comm" 2>/dev/null)" = chronyd ] || continue
+		getent passwd "$(awk '/^Uid:/ { print $2 }' "$_cp/status")" | cut -d: -f1
+	done | sort -u | h_flat)
+	h_say "running: chronyd runs as ${_cu:-nobody (not running)}"
+	[ "$_cu" = _chrony ]
+}
+
+# svc2_rt_time: exactly one time synchronisation daemon runs.
+svc2_rt_time() {
+	_ct=0
+	for _cu in chrony.service systemd-timesyncd.service ntp.service ntpsec.service openntpd.service; do
+		[ "$(plat_svc_active "$_cu")" = active ] && { h_say "running: $_cu is active"; _ct=$((_ct + 1)); }
+	done
+	h_say "running: $_ct time daemons active"
+	[ "$_ct" = 1 ]
+}

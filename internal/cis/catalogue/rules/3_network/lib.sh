@@ -56,3 +56,11 @@ net3_wifi_check() {
 	h_say "Wi-Fi modules in the image: $(find $_w -name '*.ko*' 2>/dev/null | wc -l)"
 	kmod_disabled cfg80211
 }
+
+# net3_rt_wifi: no wireless interface and no wireless driver is loaded.
+net3_rt_wifi() {
+	_nw=
+	for _nd in /sys/class/net/*/wireless; do [ -e "$_nd" ] && _nw="$_nw ${_nd%/wireless}"; done
+	h_say "running: wireless interfaces: ${_nw:-none}"
+	[ -z "$_nw" ]
+}

@@ -264,11 +264,21 @@ fw_nft_cat() {
 	done <"$1"
 }
 
+# fw_nft_source: the boot ruleset (/etc/nftables.conf and its includes),
+# or with FW_LIVE=1 the running kernel's.
+fw_nft_source() {
+	if [ "${FW_LIVE:-0}" = 1 ]; then
+		nft -s list ruleset 2>/dev/null
+	else
+		fw_nft_cat /etc/nftables.conf 0
+	fi
+}
+
 # fw_nft_rules: the boot ruleset as "table|hook|statement" lines, one for
 # each statement of each chain (hook "-" for a regular chain) and a
 # "table||" line for each table.
 fw_nft_rules() {
-	fw_nft_cat /etc/nftables.conf 0 | sed -e 's/#.*$//' -e 's/[{};]/ & /g' -e 's/$/ ; /' | tr -s '[:blank:]' '\n' | awk '
+	fw_nft_source | sed -e 's/#.*$//' -e 's/[{};]/ & /g' -e 's/$/ ; /' | tr -s '[:blank:]' '\n' | awk '
 		function add() { if (st != "") buf[++nb] = st; st = "" }
 		function emit(   i, h, w) {
 			h = "-"
@@ -439,6 +449,10 @@ fw_ipt_file() { [ "$1" = 4 ] && echo /etc/iptables/rules.v4 || echo /etc/iptable
 
 # fw_ipt_lines V: the filter table of the rules file of IP version V.
 fw_ipt_lines() {
+	if [ "${FW_LIVE:-0}" = 1 ]; then
+		if [ "$1" = 4 ]; then iptables-save -t filter 2>/dev/null; else ip6tables-save -t filter 2>/dev/null; fi
+		return 0
+	fi
 	_ff=$(fw_ipt_file "$1")
 	[ -f "$_ff" ] || { h_say "$_ff does not exist" >&2; return 0; }
 	awk '/^\*/ { t = substr($0, 2) } t == "filter"' "$_ff"
@@ -588,4 +602,47 @@ fw_apply() {
 	nftables) fw_nft_apply ;;
 	iptables) fw_ipt_apply ;;
 	esac
+}
+
+# ---- running system (after-boot audit)
+# fw_rt CHECK [ARG...]: CHECK judged on the rules loaded in the running
+# kernel instead of the files that load them at boot.
+fw_rt() {
+	(
+		FW_LIVE=1
+		h_say "running ruleset:"
+		"$@"
+	)
+}
+
+# fw_rt_ufw: ufw is active in the running system.
+fw_rt_ufw() {
+	rt_active ufw.service || return 1
+	_fs=$(ufw status 2>&1 | head -n 1)
+	h_say "running: ufw status: $_fs"
+	[ "$_fs" = 'Status: active' ]
+}
+
+# fw_rt_iptables_empty: no iptables rule is loaded (only the built-in
+# chains with policy ACCEPT), as when nftables alone filters.
+fw_rt_iptables_empty() {
+	h_has iptables-save || { h_say 'running: iptables is not installed'; return 0; }
+	_fn=$(iptables-save 2>/dev/null | grep -c '^-A')
+	h_say "running: $_fn iptables rules loaded"
+	[ "$_fn" = 0 ]
+}
+
+# fw_rt_single: only the chosen firewall's service is active.
+fw_rt_single() {
+	_fk=$(fw_kind)
+	_frc=0
+	for _fu in ufw.service nftables.service netfilter-persistent.service; do
+		_fs=$(plat_svc_active "$_fu")
+		h_say "running: $_fu is ${_fs:-unknown}"
+		case $_fk:$_fu in ufw:ufw.service | nftables:nftables.service | iptables:netfilter-persistent.service)
+			[ "$_fs" = active ] || _frc=1 ;;
+		*) [ "$_fs" != active ] || _frc=1 ;;
+		esac
+	done
+	return $_frc
 }
