@@ -8,9 +8,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -53,18 +56,52 @@ func TestRulesInChroot(t *testing.T) {
 	plan := allRulesPlan(t, cat, "none")
 	lib := strings.TrimSuffix(string(Script(cat, plan)), "h_main \"$@\"\n")
 	start := time.Now()
-	var ran, skipped int
+	// Layers first, one at a time (they install packages); then the cases,
+	// several at once, except those that may run apt: they share the apt
+	// cache and its locks.
 	layers := map[string]string{}
-	for _, c := range cases {
-		ctl, _ := cat.Control(c.Rule)
-		lowers := lower
+	lowers := make([]string, len(cases))
+	for i, c := range cases {
+		lowers[i] = lower
 		if pk := c.packages(); pk != "" && apt != nil {
 			if layers[pk] == "" {
-				layers[pk] = buildLayer(t, lower, lib, pk, apt)
+				l, err := buildLayer(t, lower, lib, pk, apt)
+				if err != nil {
+					t.Fatal(err)
+				}
+				layers[pk] = l
 			}
-			lowers = layers[pk] + ":" + lower
+			lowers[i] = layers[pk] + ":" + lower
 		}
-		out := runCase(t, lowers, lib, ctl, c, apt)
+	}
+	outs := make([]string, len(cases))
+	errs := make([]error, len(cases))
+	var wg sync.WaitGroup
+	var aptMu sync.Mutex
+	sem := make(chan struct{}, ruleTestJobs(t))
+	for i, c := range cases {
+		ctl, _ := cat.Control(c.Rule)
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			if apt != nil && mayRunApt(ctl, c) {
+				aptMu.Lock()
+				defer aptMu.Unlock()
+			}
+			outs[i], errs[i] = runCase(t, lowers[i], lib, ctl, c, apt)
+		}()
+	}
+	wg.Wait()
+	var ran, skipped int
+	for i, c := range cases {
+		ctl, _ := cat.Control(c.Rule)
+		out := outs[i]
+		if errs[i] != nil {
+			t.Errorf("%s %s: %v\n%s", c.Rule, c.Name, errs[i], out)
+			continue
+		}
 		got := map[string]string{}
 		for _, l := range strings.Split(out, "\n") {
 			if f := strings.Fields(l); len(f) == 2 && strings.HasPrefix(f[0], "RT_") {
@@ -113,33 +150,33 @@ func TestRulesInChroot(t *testing.T) {
 // overlay mounts a fresh overlay of lowers (overlayfs's list, top layer
 // first) with the chroot's pseudo filesystems and, when apt is set, the apt
 // cache and the host's name resolution. release kills what runs there and
-// unmounts it all.
-func overlay(t *testing.T, lowers string, apt *aptCache) (merged, upper string, release func()) {
-	t.Helper()
+// unmounts it all; it must be called even when overlay fails.
+func overlay(t *testing.T, lowers string, apt *aptCache) (merged, upper string, release func() error, err error) {
 	tmp := t.TempDir()
 	upper, work, merged := filepath.Join(tmp, "upper"), filepath.Join(tmp, "work"), filepath.Join(tmp, "merged")
+	release = func() error {
+		err := e2e.Release(merged)
+		if m := e2e.MountsBelow(tmp); len(m) > 0 {
+			// t.TempDir's cleanup would delete through them: stop here.
+			panic(fmt.Sprintf("still mounted below %s: %v", tmp, m))
+		}
+		return err
+	}
 	for _, d := range []string{upper, work, merged} {
 		if err := os.Mkdir(d, 0o755); err != nil {
-			t.Fatal(err)
+			return "", "", release, err
 		}
 	}
 	if err := syscall.Mount("overlay", merged, "overlay", 0, "lowerdir="+lowers+",upperdir="+upper+",workdir="+work); err != nil {
-		t.Fatalf("mount an overlay of the rootfs: %v", err)
-	}
-	release = func() {
-		if err := e2e.Release(merged); err != nil {
-			t.Errorf("release %s: %v", merged, err)
-		}
-		if m := e2e.MountsBelow(tmp); len(m) > 0 {
-			t.Fatalf("still mounted below %s: %v", tmp, m)
-		}
+		return "", "", release, fmt.Errorf("mount an overlay of the rootfs: %w", err)
 	}
 	if err := chroot.Mount(merged); err != nil {
-		release()
-		t.Fatal(err)
+		return "", "", release, err
 	}
 	if apt != nil {
-		apt.mount(t, merged)
+		if err := apt.mount(merged); err != nil {
+			return "", "", release, err
+		}
 		// Name resolution for the package manager, as cis-try does (only in
 		// this overlay).
 		resolv := filepath.Join(merged, "etc/resolv.conf")
@@ -149,7 +186,27 @@ func overlay(t *testing.T, lowers string, apt *aptCache) (merged, upper string, 
 			}
 		}
 	}
-	return merged, upper, release
+	return merged, upper, release, nil
+}
+
+// ruleTestJobs is how many cases run at once: HARDENING_RULETEST_JOBS, or
+// the number of CPUs (at most 4).
+func ruleTestJobs(t *testing.T) int {
+	if v := os.Getenv("HARDENING_RULETEST_JOBS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 64 {
+			t.Fatalf("HARDENING_RULETEST_JOBS=%q: want a number of parallel cases from 1 to 64", v)
+		}
+		return n
+	}
+	return min(runtime.NumCPU(), 4)
+}
+
+// mayRunApt tells whether a case may run apt-get: it installs or purges
+// packages, or its rule's remediation does.
+func mayRunApt(ctl *Control, c ruleCase) bool {
+	return ctl.Install != "" || ctl.Remove != "" || strings.Contains(c.Prepare, "plat_pkg_install") ||
+		strings.Contains(c.Prepare, "plat_pkg_purge") || strings.Contains(c.Prepare, "rt_needs_network")
 }
 
 // rtPackagesRE finds a case's "rt_packages PKG..." line (usually in the
@@ -171,20 +228,25 @@ func (c ruleCase) packages() string {
 // overlay's upper directory, to be stacked on lower for every case that
 // needs the same packages: installing a desktop (gdm3) once instead of once
 // per case is what keeps those rules' tests to minutes.
-func buildLayer(t *testing.T, lower, lib, packages string, apt *aptCache) string {
-	t.Helper()
-	merged, upper, release := overlay(t, lower, apt)
-	defer release()
+func buildLayer(t *testing.T, lower, lib, packages string, apt *aptCache) (layer string, err error) {
+	merged, upper, release, err := overlay(t, lower, apt)
+	defer func() {
+		if rerr := release(); rerr != nil && err == nil {
+			err = rerr
+		}
+	}()
+	if err != nil {
+		return "", err
+	}
 	var b strings.Builder
 	b.WriteString(lib)
 	b.WriteString("\nPATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C\nexport PATH LC_ALL\n")
 	b.WriteString("H_WORK=$(mktemp -d) H_RESULTS=/dev/null H_CHROOT=1 H_CLOUD=none\nh_detect_os\n")
 	fmt.Fprintf(&b, "plat_pkg_install %s\n", packages)
-	out, err := runChroot(merged, b.String())
-	if err != nil {
-		t.Fatalf("install %s for the cases that need them: %v\n%s", packages, err, out)
+	if out, err := runChroot(merged, b.String()); err != nil {
+		return "", fmt.Errorf("install %s for the cases that need them: %w\n%s", packages, err, out)
 	}
-	return upper
+	return upper, nil
 }
 
 var errTimeout = errors.New("timed out after 10 minutes")
@@ -212,10 +274,16 @@ func runChroot(root, script string) (string, error) {
 }
 
 // runCase runs one case in a fresh overlay of lowers and returns its output.
-func runCase(t *testing.T, lowers, lib string, ctl *Control, c ruleCase, apt *aptCache) string {
-	t.Helper()
-	merged, _, release := overlay(t, lowers, apt)
-	defer release()
+func runCase(t *testing.T, lowers, lib string, ctl *Control, c ruleCase, apt *aptCache) (out string, err error) {
+	merged, _, release, err := overlay(t, lowers, apt)
+	defer func() {
+		if rerr := release(); rerr != nil && err == nil {
+			err = rerr
+		}
+	}()
+	if err != nil {
+		return "", err
+	}
 	network := apt != nil
 	var b strings.Builder
 	b.WriteString(lib)
@@ -244,11 +312,12 @@ func runCase(t *testing.T, lowers, lib string, ctl *Control, c ruleCase, apt *ap
 		}
 		fmt.Fprintf(&b, "h_check %s after\necho \"RT_AFTER $H_RC\"\nsed 's/^/check after: /' \"$H_WORK/after.%s\"\n", ctl.Rule, ctl.Rule)
 	}
-	out, err := runChroot(merged, b.String())
+	out, err = runChroot(merged, b.String())
 	if errors.Is(err, errTimeout) {
-		t.Errorf("%s %s: %v", c.Rule, c.Name, err)
+		return out, err
 	}
-	return out
+	// The script's own exit status says nothing: its RT_ lines do.
+	return out, nil
 }
 
 // aptCache is one download cache for the cases that install packages: the
@@ -275,18 +344,18 @@ func newAptCache(t *testing.T) *aptCache {
 
 // mount binds the cache over the case's own apt directories. A symlink in
 // their place is refused: binding through it could cover a host directory.
-func (c *aptCache) mount(t *testing.T, root string) {
-	t.Helper()
+func (c *aptCache) mount(root string) error {
 	for src, rel := range map[string]string{c.lists: "var/lib/apt/lists", c.archives: "var/cache/apt/archives"} {
 		dst := root
 		for _, part := range strings.Split(rel, "/") {
 			dst = filepath.Join(dst, part)
 			if fi, err := os.Lstat(dst); err != nil || !fi.IsDir() {
-				t.Fatalf("apt cache: %s is not a directory in the rootfs (%v)", dst, err)
+				return fmt.Errorf("apt cache: %s is not a directory in the rootfs (%v)", dst, err)
 			}
 		}
 		if err := syscall.Mount(src, dst, "", syscall.MS_BIND, ""); err != nil {
-			t.Fatalf("apt cache: bind %s on %s: %v", src, dst, err)
+			return fmt.Errorf("apt cache: bind %s on %s: %w", src, dst, err)
 		}
 	}
+	return nil
 }
