@@ -25,7 +25,7 @@ import (
 // TestRulesInChroot runs every rule test case in the cloud-like Debian 12
 // rootfs: each case in a fresh overlay of the unpacked rootfs (so cases never
 // see each other's changes), one chroot and one shell per case, with the
-// whole catalogue's library loaded. A fail case must make the check fail,
+// whole catalogue's library loaded, several cases at once. A fail case must make the check fail,
 // the fix succeed and the check pass afterwards; a pass case must pass
 // untouched. Cases whose remediation installs packages need the network:
 // they run only with HARDENING_RULETEST_NETWORK=1, share one apt download
@@ -243,16 +243,18 @@ func buildLayer(t *testing.T, lower, lib, packages string, apt *aptCache) (layer
 	b.WriteString("\nPATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C\nexport PATH LC_ALL\n")
 	b.WriteString("H_WORK=$(mktemp -d) H_RESULTS=/dev/null H_CHROOT=1 H_CLOUD=none\nh_detect_os\n")
 	fmt.Fprintf(&b, "plat_pkg_install %s\n", packages)
-	if out, err := runChroot(merged, b.String()); err != nil {
+	// A desktop (gdm3) or AIDE's hundreds of configuration files take
+	// minutes to install on a busy machine.
+	if out, err := runChroot(merged, b.String(), 30*time.Minute); err != nil {
 		return "", fmt.Errorf("install %s for the cases that need them: %w\n%s", packages, err, out)
 	}
 	return upper, nil
 }
 
-var errTimeout = errors.New("timed out after 10 minutes")
+var errTimeout = errors.New("timed out")
 
-// runChroot runs script with /bin/sh in the chroot, for at most 10 minutes.
-func runChroot(root, script string) (string, error) {
+// runChroot runs script with /bin/sh in the chroot, for at most limit.
+func runChroot(root, script string, limit time.Duration) (string, error) {
 	cmd := exec.Command("chroot", root, "/bin/sh", "-s")
 	cmd.Stdin = strings.NewReader(script)
 	cmd.Env = []string{"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/root", "LC_ALL=C"}
@@ -266,10 +268,10 @@ func runChroot(root, script string) (string, error) {
 	select {
 	case err := <-done:
 		return out.String(), err
-	case <-time.After(10 * time.Minute):
+	case <-time.After(limit):
 		_ = cmd.Process.Kill()
 		<-done
-		return out.String(), errTimeout
+		return out.String(), fmt.Errorf("%w after %s", errTimeout, limit)
 	}
 }
 
@@ -312,7 +314,7 @@ func runCase(t *testing.T, lowers, lib string, ctl *Control, c ruleCase, apt *ap
 		}
 		fmt.Fprintf(&b, "h_check %s after\necho \"RT_AFTER $H_RC\"\nsed 's/^/check after: /' \"$H_WORK/after.%s\"\n", ctl.Rule, ctl.Rule)
 	}
-	out, err = runChroot(merged, b.String())
+	out, err = runChroot(merged, b.String(), 10*time.Minute)
 	if errors.Is(err, errTimeout) {
 		return out, err
 	}
