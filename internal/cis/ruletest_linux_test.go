@@ -2,12 +2,18 @@ package cis
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
+	"slices"
+	"sort"
+	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -19,10 +25,12 @@ import (
 // TestRulesInChroot runs every rule test case in the cloud-like Debian 12
 // rootfs: each case in a fresh overlay of the unpacked rootfs (so cases never
 // see each other's changes), one chroot and one shell per case, with the
-// whole catalogue's library loaded. A fail case must make the check fail,
+// whole catalogue's library loaded, several cases at once. A fail case must make the check fail,
 // the fix succeed and the check pass afterwards; a pass case must pass
 // untouched. Cases whose remediation installs packages need the network:
-// they run only with HARDENING_RULETEST_NETWORK=1.
+// they run only with HARDENING_RULETEST_NETWORK=1, share one apt download
+// cache, and the packages a rule's cases name with rt_packages are
+// installed once, in a layer stacked below each of those cases' overlays.
 func TestRulesInChroot(t *testing.T) {
 	if os.Getenv("HARDENING_E2E") == "" || os.Geteuid() != 0 {
 		t.Skip("needs HARDENING_E2E=1 and root (mounts overlays and chroots)")
@@ -41,13 +49,59 @@ func TestRulesInChroot(t *testing.T) {
 	}
 	network := os.Getenv("HARDENING_RULETEST_NETWORK") != ""
 	lower := e2e.Unpack(t, e2e.CloudlikeTarball(t))
+	var apt *aptCache
+	if network {
+		apt = newAptCache(t)
+	}
 	plan := allRulesPlan(t, cat, "none")
 	lib := strings.TrimSuffix(string(Script(cat, plan)), "h_main \"$@\"\n")
 	start := time.Now()
-	var ran, skipped int
-	for _, c := range cases {
+	// Layers first, one at a time (they install packages); then the cases,
+	// several at once, except those that may run apt: they share the apt
+	// cache and its locks.
+	layers := map[string]string{}
+	lowers := make([]string, len(cases))
+	for i, c := range cases {
+		lowers[i] = lower
+		if pk := c.packages(); pk != "" && apt != nil {
+			if layers[pk] == "" {
+				l, err := buildLayer(t, lower, lib, pk, apt)
+				if err != nil {
+					t.Fatal(err)
+				}
+				layers[pk] = l
+			}
+			lowers[i] = layers[pk] + ":" + lower
+		}
+	}
+	outs := make([]string, len(cases))
+	errs := make([]error, len(cases))
+	var wg sync.WaitGroup
+	var aptMu sync.Mutex
+	sem := make(chan struct{}, ruleTestJobs(t))
+	for i, c := range cases {
 		ctl, _ := cat.Control(c.Rule)
-		out := runCase(t, lower, lib, ctl, c, network)
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			if apt != nil && mayRunApt(ctl, c) {
+				aptMu.Lock()
+				defer aptMu.Unlock()
+			}
+			outs[i], errs[i] = runCase(t, lowers[i], lib, ctl, c, apt)
+		}()
+	}
+	wg.Wait()
+	var ran, skipped int
+	for i, c := range cases {
+		ctl, _ := cat.Control(c.Rule)
+		out := outs[i]
+		if errs[i] != nil {
+			t.Errorf("%s %s: %v\n%s", c.Rule, c.Name, errs[i], out)
+			continue
+		}
 		got := map[string]string{}
 		for _, l := range strings.Split(out, "\n") {
 			if f := strings.Fields(l); len(f) == 2 && strings.HasPrefix(f[0], "RT_") {
@@ -93,39 +147,146 @@ func TestRulesInChroot(t *testing.T) {
 	t.Logf("%d rule test cases ran in %s (%d skipped: they need the network, or a package the distribution lacks)", ran, time.Since(start).Round(time.Second), skipped)
 }
 
-// runCase runs one case in a fresh overlay of lower and returns its output.
-func runCase(t *testing.T, lower, lib string, ctl *Control, c ruleCase, network bool) string {
-	t.Helper()
+// overlay mounts a fresh overlay of lowers (overlayfs's list, top layer
+// first) with the chroot's pseudo filesystems and, when apt is set, the apt
+// cache and the host's name resolution. release kills what runs there and
+// unmounts it all; it must be called even when overlay fails.
+func overlay(t *testing.T, lowers string, apt *aptCache) (merged, upper string, release func() error, err error) {
 	tmp := t.TempDir()
 	upper, work, merged := filepath.Join(tmp, "upper"), filepath.Join(tmp, "work"), filepath.Join(tmp, "merged")
+	release = func() error {
+		err := e2e.Release(merged)
+		if m := e2e.MountsBelow(tmp); len(m) > 0 {
+			// t.TempDir's cleanup would delete through them: stop here.
+			panic(fmt.Sprintf("still mounted below %s: %v", tmp, m))
+		}
+		return err
+	}
 	for _, d := range []string{upper, work, merged} {
 		if err := os.Mkdir(d, 0o755); err != nil {
-			t.Fatal(err)
+			return "", "", release, err
 		}
 	}
-	if err := syscall.Mount("overlay", merged, "overlay", 0, "lowerdir="+lower+",upperdir="+upper+",workdir="+work); err != nil {
-		t.Fatalf("mount an overlay of the rootfs: %v", err)
+	if err := syscall.Mount("overlay", merged, "overlay", 0, "lowerdir="+lowers+",upperdir="+upper+",workdir="+work); err != nil {
+		return "", "", release, fmt.Errorf("mount an overlay of the rootfs: %w", err)
 	}
-	defer func() {
-		if err := e2e.Release(merged); err != nil {
-			t.Errorf("release %s: %v", merged, err)
-		}
-		if m := e2e.MountsBelow(tmp); len(m) > 0 {
-			t.Fatalf("still mounted below %s: %v", tmp, m)
-		}
-	}()
 	if err := chroot.Mount(merged); err != nil {
-		t.Fatal(err)
+		return "", "", release, err
 	}
-	// Name resolution for the package manager, as cis-try does (only in
-	// this case's overlay).
-	if resolv := filepath.Join(merged, "etc/resolv.conf"); network {
+	if apt != nil {
+		if err := apt.mount(merged); err != nil {
+			return "", "", release, err
+		}
+		// Name resolution for the package manager, as cis-try does (only in
+		// this overlay).
+		resolv := filepath.Join(merged, "etc/resolv.conf")
 		if _, err := os.Lstat(resolv); os.IsNotExist(err) {
 			if b, err := os.ReadFile("/etc/resolv.conf"); err == nil {
 				_ = os.WriteFile(resolv, b, 0o644)
 			}
 		}
 	}
+	return merged, upper, release, nil
+}
+
+// ruleTestJobs is how many cases run at once: HARDENING_RULETEST_JOBS, or
+// the number of CPUs (at most 4).
+func ruleTestJobs(t *testing.T) int {
+	if v := os.Getenv("HARDENING_RULETEST_JOBS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 64 {
+			t.Fatalf("HARDENING_RULETEST_JOBS=%q: want a number of parallel cases from 1 to 64", v)
+		}
+		return n
+	}
+	return min(runtime.NumCPU(), 4)
+}
+
+// mayRunApt tells whether a case may run apt-get: it installs or purges
+// packages, or its rule's remediation does.
+func mayRunApt(ctl *Control, c ruleCase) bool {
+	return ctl.Install != "" || ctl.Remove != "" || strings.Contains(c.Prepare, "plat_pkg_install") ||
+		strings.Contains(c.Prepare, "plat_pkg_purge") || strings.Contains(c.Prepare, "rt_needs_network")
+}
+
+// rtPackagesRE finds a case's "rt_packages PKG..." line (usually in the
+// rule's tests/setup.sh): the packages every case of the rule needs
+// installed before it starts.
+var rtPackagesRE = regexp.MustCompile(`(?m)^rt_packages ([a-z0-9.+ -]+)$`)
+
+// packages is the sorted set of packages the case names with rt_packages.
+func (c ruleCase) packages() string {
+	var pk []string
+	for _, m := range rtPackagesRE.FindAllStringSubmatch(c.Prepare, -1) {
+		pk = append(pk, strings.Fields(m[1])...)
+	}
+	sort.Strings(pk)
+	return strings.Join(slices.Compact(pk), " ")
+}
+
+// buildLayer installs packages once in an overlay of lower and returns that
+// overlay's upper directory, to be stacked on lower for every case that
+// needs the same packages: installing a desktop (gdm3) once instead of once
+// per case is what keeps those rules' tests to minutes.
+func buildLayer(t *testing.T, lower, lib, packages string, apt *aptCache) (layer string, err error) {
+	merged, upper, release, err := overlay(t, lower, apt)
+	defer func() {
+		if rerr := release(); rerr != nil && err == nil {
+			err = rerr
+		}
+	}()
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	b.WriteString(lib)
+	b.WriteString("\nPATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C\nexport PATH LC_ALL\n")
+	b.WriteString("H_WORK=$(mktemp -d) H_RESULTS=/dev/null H_CHROOT=1 H_CLOUD=none\nh_detect_os\n")
+	fmt.Fprintf(&b, "plat_pkg_install %s\n", packages)
+	// A desktop (gdm3) or AIDE's hundreds of configuration files take
+	// minutes to install on a busy machine.
+	if out, err := runChroot(merged, b.String(), 30*time.Minute); err != nil {
+		return "", fmt.Errorf("install %s for the cases that need them: %w\n%s", packages, err, out)
+	}
+	return upper, nil
+}
+
+var errTimeout = errors.New("timed out")
+
+// runChroot runs script with /bin/sh in the chroot, for at most limit.
+func runChroot(root, script string, limit time.Duration) (string, error) {
+	cmd := exec.Command("chroot", root, "/bin/sh", "-s")
+	cmd.Stdin = strings.NewReader(script)
+	cmd.Env = []string{"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/root", "LC_ALL=C"}
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		return "", err
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		return out.String(), err
+	case <-time.After(limit):
+		_ = cmd.Process.Kill()
+		<-done
+		return out.String(), fmt.Errorf("%w after %s", errTimeout, limit)
+	}
+}
+
+// runCase runs one case in a fresh overlay of lowers and returns its output.
+func runCase(t *testing.T, lowers, lib string, ctl *Control, c ruleCase, apt *aptCache) (out string, err error) {
+	merged, _, release, err := overlay(t, lowers, apt)
+	defer func() {
+		if rerr := release(); rerr != nil && err == nil {
+			err = rerr
+		}
+	}()
+	if err != nil {
+		return "", err
+	}
+	network := apt != nil
 	var b strings.Builder
 	b.WriteString(lib)
 	b.WriteString("\nPATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C\nexport PATH LC_ALL\n")
@@ -135,6 +296,8 @@ func runCase(t *testing.T, lower, lib string, ctl *Control, c ruleCase, network 
 	// P_log_logger=journald), stopping at its first failing command.
 	fmt.Fprintf(&b, "RT_NETWORK=%s\n", map[bool]string{true: "1", false: "0"}[network])
 	b.WriteString("exec 3>&1\nrt_needs_network() { [ \"$RT_NETWORK\" = 1 ] || { echo 'RT_SKIP network' >&3; exit 0; }; }\n")
+	// The harness installed the packages in a layer below the case's.
+	b.WriteString("rt_packages() { rt_needs_network; for _p; do plat_pkg_is_installed \"$_p\" || { echo \"rt_packages: $_p is not installed\"; return 1; }; done; }\n")
 	fmt.Fprintf(&b, "rt_prepare() {\n%s\n}\ntrap 'sed \"s/^/prepare: /\" \"$H_WORK/prep\"' EXIT\nset -e\nrt_prepare >\"$H_WORK/prep\" 2>&1\nset +e\ntrap - EXIT\necho 'RT_PREP 0'\n", c.Prepare)
 	fmt.Fprintf(&b, "h_check %s before\necho \"RT_BEFORE $H_RC\"\nsed 's/^/check: /' \"$H_WORK/before.%s\"\n", ctl.Rule, ctl.Rule)
 	if c.Fail && ctl.Remediable() {
@@ -151,22 +314,50 @@ func runCase(t *testing.T, lower, lib string, ctl *Control, c ruleCase, network 
 		}
 		fmt.Fprintf(&b, "h_check %s after\necho \"RT_AFTER $H_RC\"\nsed 's/^/check after: /' \"$H_WORK/after.%s\"\n", ctl.Rule, ctl.Rule)
 	}
-	cmd := exec.Command("chroot", merged, "/bin/sh", "-s")
-	cmd.Stdin = strings.NewReader(b.String())
-	cmd.Env = []string{"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/root", "LC_ALL=C"}
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	done := make(chan error, 1)
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
+	out, err = runChroot(merged, b.String(), 10*time.Minute)
+	if errors.Is(err, errTimeout) {
+		return out, err
 	}
-	go func() { done <- cmd.Wait() }()
-	select {
-	case <-done:
-	case <-time.After(5 * time.Minute):
-		_ = cmd.Process.Kill()
-		<-done
-		t.Errorf("%s %s: timed out", c.Rule, c.Name)
+	// The script's own exit status says nothing: its RT_ lines do.
+	return out, nil
+}
+
+// aptCache is one download cache for the cases that install packages: the
+// package lists and the .deb files are fetched once, not once per case (a
+// desktop package like gdm3 pulls hundreds of megabytes). It is kept in the
+// user's cache directory, so later runs only refresh it.
+type aptCache struct{ lists, archives string }
+
+func newAptCache(t *testing.T) *aptCache {
+	t.Helper()
+	base, err := os.UserCacheDir()
+	if err != nil {
+		t.Fatalf("apt cache: %v", err)
 	}
-	return out.String()
+	base = filepath.Join(base, "packer-plugin-hardening", "ruletest-apt")
+	c := &aptCache{lists: filepath.Join(base, "lists"), archives: filepath.Join(base, "archives")}
+	for _, d := range []string{filepath.Join(c.lists, "partial"), filepath.Join(c.archives, "partial")} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatalf("apt cache: %v", err)
+		}
+	}
+	return c
+}
+
+// mount binds the cache over the case's own apt directories. A symlink in
+// their place is refused: binding through it could cover a host directory.
+func (c *aptCache) mount(root string) error {
+	for src, rel := range map[string]string{c.lists: "var/lib/apt/lists", c.archives: "var/cache/apt/archives"} {
+		dst := root
+		for _, part := range strings.Split(rel, "/") {
+			dst = filepath.Join(dst, part)
+			if fi, err := os.Lstat(dst); err != nil || !fi.IsDir() {
+				return fmt.Errorf("apt cache: %s is not a directory in the rootfs (%v)", dst, err)
+			}
+		}
+		if err := syscall.Mount(src, dst, "", syscall.MS_BIND, ""); err != nil {
+			return fmt.Errorf("apt cache: bind %s on %s: %w", src, dst, err)
+		}
+	}
+	return nil
 }

@@ -2500,6 +2500,25 @@ s5_sudo_default() {
 	h_say "Defaults $1 in $_f"
 }
 
+# s5_sudo_drop SETTING: take "!SETTING" out of every Defaults line of
+# sudoers and its drop-ins (a negation anywhere wins over our drop-in's
+# SETTING); a line left with nothing is commented out. Each edited file is
+# validated by visudo before it replaces the original.
+s5_sudo_drop() {
+	for _f in /etc/sudoers /etc/sudoers.d/*; do
+		[ -f "$_f" ] || continue
+		grep -Eq "^[[:space:]]*Defaults.*!$1([,[:space:]]|\$)" "$_f" || continue
+		sed -E "/^[[:space:]]*Defaults/{
+			s/!$1[[:space:]]*,[[:space:]]*//
+			s/[[:space:]]*,[[:space:]]*!$1([[:space:]]*\$)/\1/
+			s/^([[:space:]]*Defaults[^[:space:]]*[[:space:]]+!$1[[:space:]]*)\$/# \1/
+		}" "$_f" >"$H_WORK/sudoers.drop"
+		visudo -cqf "$H_WORK/sudoers.drop" || { h_say "visudo rejected $_f without !$1"; return 1; }
+		cat "$H_WORK/sudoers.drop" >"$_f"
+		h_say "removed !$1 from $_f"
+	done
+}
+
 # s5_faillock KEY: the value of KEY in faillock.conf.
 s5_faillock() { awk -F= -v k="$1" '{ gsub(/[ \t]/, "", $1) } $1 == k { gsub(/[ \t]/, "", $2); v = $2 } END { print v }' /etc/security/faillock.conf 2>/dev/null; }
 
@@ -2883,7 +2902,8 @@ LOG_RS_LISTEN='imtcp|imudp|imrelp|InputTCPServerRun|UDPServerRun|InputUDPServerR
 
 log_rs_listen_check() {
 	[ -f /etc/rsyslog.conf ] || { h_say "rsyslog is not installed"; return 0; }
-	_l=$(log_rs_active | grep -E "$LOG_RS_LISTEN")
+	# "|| true": the fix ends with this check, and fixes run under set -e.
+	_l=$(log_rs_active | grep -E "$LOG_RS_LISTEN" || true)
 	[ -z "$_l" ] && { h_say "no network input in the rsyslog configuration"; return 0; }
 	printf '%s\n' "$_l"
 	return 1
@@ -5707,6 +5727,7 @@ chk_sudo_use_pty() {
 	h_say 'Defaults use_pty is set'
 }
 fix_sudo_use_pty() {
+	s5_sudo_drop use_pty
 	s5_sudo_default use_pty
 }
 
@@ -5741,11 +5762,17 @@ fix_sudo_timestamp_timeout() {
 
 # su_restricted: su is limited to members of an empty group
 chk_su_restricted() {
-	_l=$(grep -E '^[[:space:]]*auth[[:space:]]+(required|requisite)[[:space:]]+pam_wheel\.so' /etc/pam.d/su 2>/dev/null | grep -w use_uid | grep -o 'group=[^[:space:]]*' | head -1)
-	[ -n "$_l" ] || { h_say 'no pam_wheel use_uid group= line in /etc/pam.d/su'; return 1; }
-	_g=${_l#group=}; _m=$(getent group "$_g" | cut -d: -f4)
-	h_say "su requires group $_g (members: ${_m:-none})"
-	getent group "$_g" >/dev/null && [ -z "$_m" ]
+	# Every required pam_wheel line must be satisfied: one with an empty group
+	# is enough to keep everyone but root out.
+	_gs=$(grep -E '^[[:space:]]*auth[[:space:]]+(required|requisite)[[:space:]]+pam_wheel\.so' /etc/pam.d/su 2>/dev/null | grep -w use_uid | grep -o 'group=[^[:space:]]*' | cut -d= -f2)
+	[ -n "$_gs" ] || { h_say 'no pam_wheel use_uid group= line in /etc/pam.d/su'; return 1; }
+	for _g in $_gs; do
+		getent group "$_g" >/dev/null || { h_say "su requires group $_g, which does not exist"; continue; }
+		_m=$(getent group "$_g" | cut -d: -f4)
+		h_say "su requires group $_g (members: ${_m:-none})"
+		[ -z "$_m" ] && return 0
+	done
+	return 1
 }
 fix_su_restricted() {
 	getent group "$P_su_group" >/dev/null || groupadd "$P_su_group"
@@ -5935,7 +5962,8 @@ inst_pwquality_enforce_for_root() {
 
 # pwhistory_remember: The last 24 passwords cannot be reused
 chk_pwhistory_remember() {
-	_v=$(grep -Es '^[^#]*pam_pwhistory\.so' /etc/pam.d/common-password | grep -Eo 'remember=[0-9]+' | cut -d= -f2)
+	# With several pam_pwhistory lines the longest history is refused.
+	_v=$(grep -Es '^[^#]*pam_pwhistory\.so' /etc/pam.d/common-password | grep -Eo 'remember=[0-9]+' | cut -d= -f2 | sort -n | tail -1)
 	h_say "pam_pwhistory remember = ${_v:-unset}"; [ -n "$_v" ] && [ "$_v" -ge "$P_pwhistory_remember" ]
 }
 fix_pwhistory_remember() {
@@ -5992,6 +6020,9 @@ chk_pam_unix_use_authtok() {
 }
 fix_pam_unix_use_authtok() {
 	s5_pam_update pwquality
+}
+inst_pam_unix_use_authtok() {
+	printf '%s ' libpam-pwquality
 }
 
 # pass_max_days: Passwords expire within a year
@@ -6125,6 +6156,14 @@ chk_shell_timeout() {
 	grep -Eqs '^[^#]*readonly[[:space:]]+TMOUT' /etc/profile /etc/profile.d/*.sh /etc/bash.bashrc && grep -Eqs '^[^#]*export[[:space:]]+TMOUT' /etc/profile /etc/profile.d/*.sh /etc/bash.bashrc
 }
 fix_shell_timeout() {
+	# TMOUT set (or made readonly) elsewhere could win over ours: ours is the
+	# only one left.
+	for _f in /etc/profile /etc/profile.d/*.sh /etc/bash.bashrc; do
+		case $_f in /etc/profile.d/50-hardening-tmout.sh) continue ;; esac
+		[ -f "$_f" ] || continue
+		grep -Eq '^[^#]*\bTMOUT\b' "$_f" || continue
+		sed -i -E '/^[^#]*\bTMOUT\b/s/^/# /' "$_f" && h_say "commented out TMOUT in $_f"
+	done
 	cat >/etc/profile.d/50-hardening-tmout.sh <<-EOF
 		# Written by packer-plugin-hardening: idle interactive shells end.
 		if ! readonly -p 2>/dev/null | grep -q TMOUT; then

@@ -44,6 +44,25 @@ s5_sudo_default() {
 	h_say "Defaults $1 in $_f"
 }
 
+# s5_sudo_drop SETTING: take "!SETTING" out of every Defaults line of
+# sudoers and its drop-ins (a negation anywhere wins over our drop-in's
+# SETTING); a line left with nothing is commented out. Each edited file is
+# validated by visudo before it replaces the original.
+s5_sudo_drop() {
+	for _f in /etc/sudoers /etc/sudoers.d/*; do
+		[ -f "$_f" ] || continue
+		grep -Eq "^[[:space:]]*Defaults.*!$1([,[:space:]]|\$)" "$_f" || continue
+		sed -E "/^[[:space:]]*Defaults/{
+			s/!$1[[:space:]]*,[[:space:]]*//
+			s/[[:space:]]*,[[:space:]]*!$1([[:space:]]*\$)/\1/
+			s/^([[:space:]]*Defaults[^[:space:]]*[[:space:]]+!$1[[:space:]]*)\$/# \1/
+		}" "$_f" >"$H_WORK/sudoers.drop"
+		visudo -cqf "$H_WORK/sudoers.drop" || { h_say "visudo rejected $_f without !$1"; return 1; }
+		cat "$H_WORK/sudoers.drop" >"$_f"
+		h_say "removed !$1 from $_f"
+	done
+}
+
 # s5_faillock KEY: the value of KEY in faillock.conf.
 s5_faillock() { awk -F= -v k="$1" '{ gsub(/[ \t]/, "", $1) } $1 == k { gsub(/[ \t]/, "", $2); v = $2 } END { print v }' /etc/security/faillock.conf 2>/dev/null; }
 

@@ -254,7 +254,8 @@ LOG_RS_LISTEN='imtcp|imudp|imrelp|InputTCPServerRun|UDPServerRun|InputUDPServerR
 
 log_rs_listen_check() {
 	[ -f /etc/rsyslog.conf ] || { h_say "rsyslog is not installed"; return 0; }
-	_l=$(log_rs_active | grep -E "$LOG_RS_LISTEN")
+	# "|| true": the fix ends with this check, and fixes run under set -e.
+	_l=$(log_rs_active | grep -E "$LOG_RS_LISTEN" || true)
 	[ -z "$_l" ] && { h_say "no network input in the rsyslog configuration"; return 0; }
 	printf '%s\n' "$_l"
 	return 1

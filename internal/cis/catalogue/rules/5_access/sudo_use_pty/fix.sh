@@ -1,1 +1,2 @@
+s5_sudo_drop use_pty
 s5_sudo_default use_pty

@@ -1,0 +1,1 @@
+[ -z "$(ls /etc/apparmor.d/disable 2>/dev/null)" ]

@@ -1,0 +1,1 @@
+! grep -rqs 'apparmor=1' /etc/default/grub /etc/default/grub.d

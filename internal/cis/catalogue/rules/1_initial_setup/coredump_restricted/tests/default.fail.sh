@@ -1,0 +1,1 @@
+! grep -rqs '^[^#]*hard[[:space:]]*core' /etc/security/limits.conf /etc/security/limits.d

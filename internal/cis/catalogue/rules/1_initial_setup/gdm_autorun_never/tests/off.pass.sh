@@ -1,0 +1,5 @@
+# The administrator's own database.
+mkdir -p /etc/dconf/profile /etc/dconf/db/local.d/locks
+printf 'user-db:user\nsystem-db:local\n' >/etc/dconf/profile/user
+printf '[org/gnome/desktop/media-handling]\nautorun-never=true\n' >/etc/dconf/db/local.d/00-test
+dconf update

@@ -1,0 +1,1 @@
+printf '[daemon]\n[security]\n[xdmcp]\nEnable=true\n' >/etc/gdm3/custom.conf

@@ -1,0 +1,1 @@
+! grep -rqs 'overlay' /etc/modprobe.d

@@ -1,0 +1,1 @@
+! grep -rqs 'squashfs' /etc/modprobe.d

@@ -1,0 +1,2 @@
+rt_needs_network
+plat_pkg_install apparmor apparmor-utils

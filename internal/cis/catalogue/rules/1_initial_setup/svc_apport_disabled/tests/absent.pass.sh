@@ -1,0 +1,2 @@
+# Debian has no apport: nothing to disable.
+! plat_pkg_is_installed apport

@@ -1,0 +1,2 @@
+# at, installed once for the cases.
+rt_packages at

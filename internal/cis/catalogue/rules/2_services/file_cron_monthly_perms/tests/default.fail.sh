@@ -1,0 +1,2 @@
+# Debian's default: 0755.
+chmod 0755 /etc/cron.monthly

@@ -1,0 +1,1 @@
+chown root:root /etc/cron.monthly && chmod 0700 /etc/cron.monthly

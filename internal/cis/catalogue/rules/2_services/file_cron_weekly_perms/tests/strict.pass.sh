@@ -1,0 +1,1 @@
+chown root:root /etc/cron.weekly && chmod 0700 /etc/cron.weekly

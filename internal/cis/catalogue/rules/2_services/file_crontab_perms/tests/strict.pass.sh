@@ -1,0 +1,1 @@
+chown root:root /etc/crontab && chmod 0600 /etc/crontab

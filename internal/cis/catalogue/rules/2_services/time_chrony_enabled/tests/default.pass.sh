@@ -1,0 +1,1 @@
+[ "$(plat_svc_state chrony.service)" = enabled ]

@@ -1,0 +1,2 @@
+# chrony, installed once for the cases of the chrony rules.
+rt_packages chrony

@@ -1,0 +1,1 @@
+grep -q '^pool ' /etc/chrony/chrony.conf

@@ -1,0 +1,1 @@
+sed -i -E 's/^(pool|server|peer|sourcedir)/#&/' /etc/chrony/chrony.conf

@@ -1,0 +1,1 @@
+! grep -q '^user' /etc/chrony/chrony.conf

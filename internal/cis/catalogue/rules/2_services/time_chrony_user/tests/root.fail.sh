@@ -1,0 +1,1 @@
+printf 'user root\n' >>/etc/chrony/chrony.conf

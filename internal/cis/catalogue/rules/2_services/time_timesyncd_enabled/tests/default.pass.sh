@@ -1,0 +1,1 @@
+[ "$(plat_svc_state systemd-timesyncd.service)" = enabled ]

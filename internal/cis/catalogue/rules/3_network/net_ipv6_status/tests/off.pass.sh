@@ -1,0 +1,4 @@
+P_ipv6=false
+mkdir -p /etc/default/grub.d
+# shellcheck disable=SC2016 # for GRUB's shell
+printf 'GRUB_CMDLINE_LINUX="$GRUB_CMDLINE_LINUX ipv6.disable=1"\n' >/etc/default/grub.d/50-test.cfg

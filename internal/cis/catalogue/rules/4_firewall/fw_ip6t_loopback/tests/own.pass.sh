@@ -1,0 +1,2 @@
+mkdir -p /etc/iptables
+printf '*filter\n:INPUT DROP [0:0]\n-A INPUT -i lo -j ACCEPT\n-A INPUT -s ::1/128 -j DROP\n-A OUTPUT -o lo -j ACCEPT\nCOMMIT\n' >/etc/iptables/rules.v6

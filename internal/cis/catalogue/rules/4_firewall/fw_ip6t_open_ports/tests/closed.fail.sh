@@ -1,0 +1,3 @@
+# sshd's port is not accepted.
+mkdir -p /etc/iptables
+printf '*filter\n:INPUT DROP [0:0]\n-A INPUT -p tcp -m tcp --dport 80 -j ACCEPT\nCOMMIT\n' >/etc/iptables/rules.v6

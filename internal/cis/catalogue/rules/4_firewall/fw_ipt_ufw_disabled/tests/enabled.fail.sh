@@ -1,0 +1,4 @@
+# ufw installed beside iptables, and enabled.
+rt_packages ufw
+kv_set /etc/ufw/ufw.conf ENABLED yes = >/dev/null
+plat_svc_enable ufw.service

@@ -1,0 +1,2 @@
+# The rule applies when iptables is the firewall.
+P_firewall=iptables

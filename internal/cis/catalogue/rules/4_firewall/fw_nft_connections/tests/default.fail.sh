@@ -1,0 +1,1 @@
+! grep -q 'ct state' /etc/nftables.conf

@@ -1,0 +1,1 @@
+printf 'flush ruleset\ntable inet filter {\n\tchain input {\n\t\ttype filter hook input priority 0; policy drop;\n\t\tct state established,related accept\n\t\ttcp dport { 22, 443 } accept\n\t}\n\tchain output {\n\t\ttype filter hook output priority 0; policy accept;\n\t}\n}\n' >/etc/nftables.conf

@@ -1,0 +1,1 @@
+! grep -q 'policy drop' /etc/nftables.conf

@@ -1,0 +1,1 @@
+printf 'flush ruleset\ntable inet filter {\n\tchain input {\n\t\ttype filter hook input priority 0; policy drop;\n\t}\n\tchain forward {\n\t\ttype filter hook forward priority 0; policy drop;\n\t}\n\tchain output {\n\t\ttype filter hook output priority 0; policy drop;\n\t}\n}\n' >/etc/nftables.conf

@@ -1,0 +1,1 @@
+! grep -q 'iif' /etc/nftables.conf

@@ -1,0 +1,2 @@
+# nftables.service loads a ruleset without base chains.
+printf 'flush ruleset\ntable inet filter {\n}\n' >/etc/nftables.conf

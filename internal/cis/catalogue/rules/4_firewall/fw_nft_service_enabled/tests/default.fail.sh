@@ -1,0 +1,2 @@
+# Debian installs nftables.service disabled.
+[ "$(plat_svc_state nftables.service)" = disabled ]

@@ -1,0 +1,1 @@
+printf '#!/usr/sbin/nft -f\nflush ruleset\n' >/etc/nftables.conf

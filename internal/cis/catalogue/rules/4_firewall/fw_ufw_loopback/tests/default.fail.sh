@@ -1,0 +1,1 @@
+! grep -q -- '-i lo' /etc/ufw/user.rules

@@ -1,0 +1,1 @@
+grep -q '^DEFAULT_OUTPUT_POLICY="ACCEPT"' /etc/default/ufw

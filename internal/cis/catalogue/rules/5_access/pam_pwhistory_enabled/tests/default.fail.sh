@@ -1,0 +1,1 @@
+! grep -q pam_pwhistory /etc/pam.d/common-password

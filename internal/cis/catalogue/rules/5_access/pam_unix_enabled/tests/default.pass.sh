@@ -1,0 +1,1 @@
+grep -q pam_unix /etc/pam.d/common-auth

@@ -1,0 +1,1 @@
+! grep -q remember= /etc/pam.d/common-password

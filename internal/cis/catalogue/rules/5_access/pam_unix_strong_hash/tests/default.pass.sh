@@ -1,0 +1,1 @@
+grep -Eq 'pam_unix\.so.*(yescrypt|sha512)' /etc/pam.d/common-password

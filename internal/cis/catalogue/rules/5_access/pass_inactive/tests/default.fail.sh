@@ -1,0 +1,2 @@
+# Debian's default: accounts never become inactive.
+useradd -D -f -1

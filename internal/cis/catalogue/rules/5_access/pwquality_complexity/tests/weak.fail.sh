@@ -1,0 +1,1 @@
+printf 'minclass = 1\n' >>/etc/security/pwquality.conf

@@ -1,0 +1,1 @@
+printf 'difok = 5\n' >>/etc/security/pwquality.conf

@@ -1,0 +1,1 @@
+! grep -Eqs '^[[:space:]]*enforce_for_root' /etc/security/pwquality.conf

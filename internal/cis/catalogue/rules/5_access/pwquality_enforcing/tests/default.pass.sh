@@ -1,0 +1,2 @@
+# Enforcing unless configured otherwise.
+! grep -Eqs '^[[:space:]]*enforcing' /etc/security/pwquality.conf

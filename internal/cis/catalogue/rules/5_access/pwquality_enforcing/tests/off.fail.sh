@@ -1,0 +1,1 @@
+printf 'enforcing = 0\n' >>/etc/security/pwquality.conf

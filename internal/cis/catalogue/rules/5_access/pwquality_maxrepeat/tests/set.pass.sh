@@ -1,0 +1,1 @@
+printf 'maxrepeat = 2\n' >>/etc/security/pwquality.conf

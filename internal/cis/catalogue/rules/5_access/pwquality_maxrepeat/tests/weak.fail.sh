@@ -1,0 +1,1 @@
+printf 'maxrepeat = 0\n' >>/etc/security/pwquality.conf

@@ -1,0 +1,1 @@
+printf 'maxsequence = 3\n' >>/etc/security/pwquality.conf

@@ -1,0 +1,1 @@
+printf 'minlen = 16\n' >>/etc/security/pwquality.conf

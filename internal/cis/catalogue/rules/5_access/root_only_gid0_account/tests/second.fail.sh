@@ -1,0 +1,2 @@
+# No remediation: it is reported.
+useradd -M -g 0 rt-gid0

@@ -1,0 +1,3 @@
+mkdir -p /opt/rt-bin && chmod 0777 /opt/rt-bin
+# shellcheck disable=SC2016 # for root's login shell to expand
+printf 'PATH="$PATH:/opt/rt-bin"\n' >>/root/.profile

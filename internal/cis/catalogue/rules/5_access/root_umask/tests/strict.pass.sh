@@ -1,0 +1,1 @@
+printf 'umask 077\n' >>/root/.profile

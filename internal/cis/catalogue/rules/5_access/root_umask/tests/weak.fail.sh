@@ -1,0 +1,1 @@
+printf 'umask 022\n' >>/root/.bashrc

@@ -1,0 +1,1 @@
+! grep -qs TMOUT /etc/profile /etc/profile.d/*.sh /etc/bash.bashrc

@@ -1,0 +1,1 @@
+printf 'MaxStartups 100:30:200\n' >/etc/ssh/sshd_config.d/50-test.conf

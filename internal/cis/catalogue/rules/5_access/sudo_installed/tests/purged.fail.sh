@@ -1,0 +1,1 @@
+SUDO_FORCE_REMOVE=yes plat_pkg_purge sudo

@@ -1,0 +1,1 @@
+! grep -rqs logfile /etc/sudoers /etc/sudoers.d

@@ -1,0 +1,1 @@
+! grep -rqs authenticate /etc/sudoers /etc/sudoers.d

@@ -1,0 +1,1 @@
+useradd -r -s /usr/sbin/nologin rt-sys

@@ -1,0 +1,1 @@
+useradd -r -s /bin/bash rt-sys

@@ -1,0 +1,3 @@
+# Installed, no database and nothing that builds one at first boot.
+P_aide_init=first_boot
+[ ! -e /var/lib/aide/aide.db ]

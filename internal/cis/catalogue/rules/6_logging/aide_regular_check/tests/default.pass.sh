@@ -1,0 +1,2 @@
+# aide-common enables its daily timer.
+[ "$(plat_svc_state dailyaidecheck.timer)" = enabled ]

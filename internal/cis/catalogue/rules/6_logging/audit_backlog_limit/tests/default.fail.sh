@@ -1,0 +1,1 @@
+! grep -rqs 'audit_backlog_limit=' /etc/default/grub /etc/default/grub.d

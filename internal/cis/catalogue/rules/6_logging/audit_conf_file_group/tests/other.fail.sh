@@ -1,0 +1,1 @@
+chgrp 4242 /etc/audit/auditd.conf

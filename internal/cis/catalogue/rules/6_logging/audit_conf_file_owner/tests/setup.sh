@@ -1,0 +1,2 @@
+# auditd, installed once for the cases of the auditd rules.
+rt_packages auditd

@@ -1,0 +1,1 @@
+! plat_pkg_is_installed audispd-plugins

@@ -1,0 +1,1 @@
+! grep -rqs '^-e 2' /etc/audit/rules.d

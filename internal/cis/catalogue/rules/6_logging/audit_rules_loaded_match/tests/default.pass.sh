@@ -1,0 +1,1 @@
+augenrules --check | grep -q 'No change'

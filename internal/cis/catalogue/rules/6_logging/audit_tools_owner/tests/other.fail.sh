@@ -1,0 +1,1 @@
+chown 4242 /sbin/ausearch

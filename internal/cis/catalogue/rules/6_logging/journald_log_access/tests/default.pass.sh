@@ -1,0 +1,1 @@
+[ ! -e /etc/tmpfiles.d/systemd.conf ]

@@ -1,0 +1,3 @@
+# Not installed is not enough: the units are masked so a later install
+# cannot start a receiver.
+[ -z "$(plat_svc_state systemd-journal-remote.socket)" ]

@@ -1,0 +1,2 @@
+ln -s /dev/null /etc/systemd/system/systemd-journal-remote.socket
+ln -s /dev/null /etc/systemd/system/systemd-journal-remote.service

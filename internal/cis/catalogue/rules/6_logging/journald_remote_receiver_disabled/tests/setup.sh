@@ -1,0 +1,2 @@
+# The rule applies when journald is the logger.
+P_log_logger=journald

@@ -1,0 +1,1 @@
+plat_svc_mask systemd-journald.service

@@ -1,0 +1,1 @@
+printf '[Upload]\nURL=https://logs.example.com:19532\nServerKeyFile=/etc/ssl/private/up.pem\nServerCertificateFile=/etc/ssl/certs/up.pem\nTrustedCertificateFile=/etc/ssl/certs/ca.pem\n' >/etc/systemd/journal-upload.conf

@@ -1,0 +1,2 @@
+# journald alone (rsyslog is not installed).
+! plat_pkg_is_installed rsyslog

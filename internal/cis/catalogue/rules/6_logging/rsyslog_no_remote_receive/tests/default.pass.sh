@@ -1,0 +1,2 @@
+# Debian's rsyslog.conf has its network inputs commented out.
+! grep -Eq '^[^#]*(imtcp|imudp)' /etc/rsyslog.conf

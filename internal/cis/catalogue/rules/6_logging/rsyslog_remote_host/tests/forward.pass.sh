@@ -1,0 +1,1 @@
+printf '*.* @@logs.example.com:514\n' >/etc/rsyslog.d/50-test.conf

@@ -1,0 +1,1 @@
+P_rsyslog_remote=logs.example.com:6514

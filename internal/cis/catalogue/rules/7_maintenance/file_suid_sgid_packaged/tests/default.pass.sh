@@ -1,0 +1,1 @@
+[ ! -e /usr/local/bin/rt-suid ]

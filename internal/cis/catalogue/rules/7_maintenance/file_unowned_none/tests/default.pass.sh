@@ -1,0 +1,1 @@
+[ ! -e /srv/rt-orphan ]

@@ -1,0 +1,1 @@
+useradd -M -d /home/rt-missing -s /bin/bash rt-user

@@ -1,0 +1,2 @@
+useradd -m -s /bin/bash rt-user
+chmod 0750 /home/rt-user

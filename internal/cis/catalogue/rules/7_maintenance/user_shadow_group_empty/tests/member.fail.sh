@@ -1,0 +1,1 @@
+useradd -M -G shadow rt-user
