@@ -5,7 +5,6 @@ package attest
 
 import (
 	"fmt"
-	"os"
 	"regexp"
 	"strings"
 
@@ -41,7 +40,8 @@ type Config struct {
 
 	// PEM private key file to sign with: PKCS#8 ECDSA P-256 (the default of
 	// `cosign generate-key-pair`) or Ed25519, SEC1 EC, or cosign's encrypted
-	// key. Exactly one of `key_file` and `kms_key` is required.
+	// key. Exactly one of `key_file` and `kms_key` is required. The file is
+	// read when the build signs, so `packer validate` does not need it.
 	KeyFile string `mapstructure:"key_file" required:"false"`
 	// Environment variable holding the password of an encrypted `key_file`.
 	// Defaults to `COSIGN_PASSWORD`, as cosign does.
@@ -113,7 +113,7 @@ var (
 )
 
 // Prepare decodes raws, applies defaults and reports every error at once.
-// It makes no network call.
+// It makes no network call and reads no key.
 func (c *Config) Prepare(raws ...interface{}) error {
 	err := config.Decode(c, &config.DecodeOpts{
 		PluginType:         "hardening-attest",
@@ -162,11 +162,8 @@ func (c *Config) Prepare(raws ...interface{}) error {
 	case c.KeyFile != "" && c.KMSKey != "":
 		add("key_file %q and kms_key %q are both set; use exactly one", c.KeyFile, c.KMSKey)
 	case c.KeyFile != "":
-		if st, err := os.Stat(c.KeyFile); err != nil {
-			add("key_file %q: %v", c.KeyFile, err)
-		} else if st.IsDir() {
-			add("key_file %q is a directory, want a PEM private key file", c.KeyFile)
-		}
+		// The file is read when the build signs, not here: `packer validate`
+		// runs in CI jobs that have no signing key.
 	case !kmsURI.MatchString(c.KMSKey):
 		add("kms_key %q is not a KMS key URI; accepted: awskms:///KEY-ID, awskms:///alias/NAME, awskms:///arn:aws:kms:..., awskms://ENDPOINT/KEY, gcpkms://projects/P/locations/L/keyRings/R/cryptoKeys/K[/cryptoKeyVersions/N]", c.KMSKey)
 	}

@@ -168,9 +168,9 @@ func (p *PostProcessor) signer(ctx context.Context, cl *clouds) (crypto.Signer, 
 		}
 		return s, nil
 	}
-	pemBytes, err := os.ReadFile(c.KeyFile)
+	pemBytes, err := readKeyFile(c.KeyFile)
 	if err != nil {
-		return nil, fmt.Errorf("key_file: %w", err)
+		return nil, err
 	}
 	s, err := attest.ParsePrivateKey(pemBytes, func() ([]byte, error) {
 		pw, ok := os.LookupEnv(c.KeyPasswordEnv)
@@ -183,6 +183,32 @@ func (p *PostProcessor) signer(ctx context.Context, cl *clouds) (crypto.Signer, 
 		return nil, fmt.Errorf("key_file %s: %w", c.KeyFile, err)
 	}
 	return s, nil
+}
+
+// maxKeyFile bounds what is read as a private key; PEM keys are a few
+// hundred bytes.
+const maxKeyFile = 64 << 10
+
+// readKeyFile reads the signing key at build time, with an error that says
+// what the file must be.
+func readKeyFile(path string) ([]byte, error) {
+	const want = "want a PEM private key or cosign key file (cosign generate-key-pair makes one)"
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("key_file %q cannot be read: %w; %s", path, err, want)
+	}
+	// Checked before the open, which would wait on a FIFO.
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("key_file %q is not a regular file; %s", path, want)
+	}
+	if st.Size() > maxKeyFile {
+		return nil, fmt.Errorf("key_file %q is over %d KiB; %s", path, maxKeyFile>>10, want)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read key_file %q: %w", path, err)
+	}
+	return b, nil
 }
 
 // cosignSizeEnv is the setting cosign needs to read a subject over its

@@ -216,6 +216,12 @@ func TestFailsClosed(t *testing.T) {
 		{"unsupported builder", func(t *testing.T, f *fixture) (map[string]interface{}, *fakeArtifact) {
 			return nil, &fakeArtifact{builder: "mitchellh.docker", id: "sha256:00"}
 		}, `builder "mitchellh.docker" is not supported`},
+		{"key file missing when the build signs", func(t *testing.T, f *fixture) (map[string]interface{}, *fakeArtifact) {
+			return map[string]interface{}{"key_file": filepath.Join(f.dir, "keys", "cosign.key")}, f.tarball
+		}, "cosign.key\" cannot be read: stat"},
+		{"key file is a directory", func(t *testing.T, f *fixture) (map[string]interface{}, *fakeArtifact) {
+			return map[string]interface{}{"key_file": f.dir}, f.tarball
+		}, "is not a regular file; want a PEM private key"},
 		{"encrypted key without its password", func(t *testing.T, f *fixture) (map[string]interface{}, *fakeArtifact) {
 			return map[string]interface{}{"key_file": encryptedKey(t, f.dir), "key_password_env": "NO_SUCH_PASSWORD_VAR"}, f.tarball
 		}, "set its password in the environment variable NO_SUCH_PASSWORD_VAR"},
