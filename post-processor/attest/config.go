@@ -25,8 +25,12 @@ type Config struct {
 	common.PackerConfig `mapstructure:",squash"`
 
 	// Where the attestations are written on the machine running Packer:
-	// `<output_dir>/<build name>/<region or project>/<image>/` per image, and
-	// `<output_dir>/manifest.json` for Terraform. Defaults to `attestations`.
+	// `<output_directory>/<build name>/<region or project>/<image>/` per
+	// image, and `<output_directory>/manifest.json` for Terraform. Defaults
+	// to `attestations`. The name is the builders' (`output_directory`).
+	OutputDirectory string `mapstructure:"output_directory" required:"false"`
+	// Deprecated: the former name of `output_directory`, still accepted;
+	// the build warns. Setting both is an error.
 	OutputDir string `mapstructure:"output_dir" required:"false"`
 	// Where the hardening and hardening-finalize provisioners wrote their
 	// evidence. Defaults to `evidence`, their default.
@@ -102,6 +106,9 @@ type Config struct {
 	ctx       interpolate.Context
 	allowMiss map[string]bool
 	tag       bool
+	// warnings are shown when the post-processor runs: Packer's
+	// post-processor interface has no other channel for them.
+	warnings []string
 }
 
 var (
@@ -122,9 +129,6 @@ func (c *Config) Prepare(raws ...interface{}) error {
 	}, raws...)
 	if err != nil {
 		return err
-	}
-	if c.OutputDir == "" {
-		c.OutputDir = "attestations"
 	}
 	if c.EvidenceDir == "" {
 		c.EvidenceDir = "evidence"
@@ -148,6 +152,18 @@ func (c *Config) Prepare(raws ...interface{}) error {
 
 	var errs *packersdk.MultiError
 	add := func(format string, a ...any) { errs = packersdk.MultiErrorAppend(errs, fmt.Errorf(format, a...)) }
+
+	c.warnings = nil
+	switch {
+	case c.OutputDir != "" && c.OutputDirectory != "" && c.OutputDir != c.OutputDirectory:
+		add("output_dir %q and output_directory %q are both set; output_dir is the deprecated name of output_directory: keep only output_directory", c.OutputDir, c.OutputDirectory)
+	case c.OutputDir != "":
+		c.OutputDirectory = c.OutputDir
+		c.warnings = append(c.warnings, "output_dir is deprecated: rename it to output_directory, as in the builders")
+	}
+	if c.OutputDirectory == "" {
+		c.OutputDirectory = "attestations"
+	}
 
 	c.allowMiss = map[string]bool{}
 	for i, k := range c.AllowMissingEvidenceUnsafe {

@@ -18,6 +18,7 @@ type FlatConfig struct {
 	PackerOnError              *string           `mapstructure:"packer_on_error" cty:"packer_on_error" hcl:"packer_on_error"`
 	PackerUserVars             map[string]string `mapstructure:"packer_user_variables" cty:"packer_user_variables" hcl:"packer_user_variables"`
 	PackerSensitiveVars        []string          `mapstructure:"packer_sensitive_variables" cty:"packer_sensitive_variables" hcl:"packer_sensitive_variables"`
+	OutputDirectory            *string           `mapstructure:"output_directory" required:"false" cty:"output_directory" hcl:"output_directory"`
 	OutputDir                  *string           `mapstructure:"output_dir" required:"false" cty:"output_dir" hcl:"output_dir"`
 	EvidenceDir                *string           `mapstructure:"evidence_dir" required:"false" cty:"evidence_dir" hcl:"evidence_dir"`
 	AllowMissingEvidenceUnsafe []string          `mapstructure:"allow_missing_evidence_unsafe" required:"false" cty:"allow_missing_evidence_unsafe" hcl:"allow_missing_evidence_unsafe"`
@@ -58,6 +59,7 @@ func (*FlatConfig) HCL2Spec() map[string]hcldec.Spec {
 		"packer_on_error":               &hcldec.AttrSpec{Name: "packer_on_error", Type: cty.String, Required: false},
 		"packer_user_variables":         &hcldec.AttrSpec{Name: "packer_user_variables", Type: cty.Map(cty.String), Required: false},
 		"packer_sensitive_variables":    &hcldec.AttrSpec{Name: "packer_sensitive_variables", Type: cty.List(cty.String), Required: false},
+		"output_directory":              &hcldec.AttrSpec{Name: "output_directory", Type: cty.String, Required: false},
 		"output_dir":                    &hcldec.AttrSpec{Name: "output_dir", Type: cty.String, Required: false},
 		"evidence_dir":                  &hcldec.AttrSpec{Name: "evidence_dir", Type: cty.String, Required: false},
 		"allow_missing_evidence_unsafe": &hcldec.AttrSpec{Name: "allow_missing_evidence_unsafe", Type: cty.List(cty.String), Required: false},

@@ -25,6 +25,8 @@ func TestPrepareErrors(t *testing.T) {
 		{"bad buckets", map[string]interface{}{"key_file": key, "s3_bucket": "My_Bucket", "gcs_bucket": "ok-bucket", "gcs_prefix": "Team/Images"}, []string{
 			`s3_bucket "My_Bucket" is not a valid S3 bucket name`, `gcs_prefix "Team/Images"`}},
 		{"parallelism", map[string]interface{}{"key_file": key, "parallelism": 500}, []string{"parallelism 500: use 1 to 64"}},
+		{"output_dir and output_directory differ", map[string]interface{}{"key_file": key, "output_dir": "a", "output_directory": "b"}, []string{
+			`output_dir "a" and output_directory "b" are both set; output_dir is the deprecated name of output_directory`}},
 		{"builder id", map[string]interface{}{"key_file": key, "builder_id": "jenkins"}, []string{`builder_id "jenkins" must be a URI`}},
 	}
 	for _, tt := range tests {
@@ -52,12 +54,32 @@ func TestPrepareReadsNoKey(t *testing.T) {
 	}
 }
 
+func TestPrepareOutputDirAlias(t *testing.T) {
+	for _, raw := range []map[string]interface{}{
+		{"output_dir": "out"},
+		{"output_dir": "out", "output_directory": "out"},
+	} {
+		raw["key_file"] = "k.pem"
+		var c Config
+		if err := c.Prepare(raw); err != nil {
+			t.Fatal(err)
+		}
+		if c.OutputDirectory != "out" || len(c.warnings) != 1 || !strings.Contains(c.warnings[0], "output_dir is deprecated") {
+			t.Errorf("%v: output_directory %q, warnings %q", raw, c.OutputDirectory, c.warnings)
+		}
+	}
+	var c Config
+	if err := c.Prepare(map[string]interface{}{"key_file": "k.pem", "output_directory": "out"}); err != nil || c.OutputDirectory != "out" || len(c.warnings) != 0 {
+		t.Errorf("output_directory: %q, warnings %q, %v", c.OutputDirectory, c.warnings, err)
+	}
+}
+
 func TestPrepareDefaults(t *testing.T) {
 	var c Config
 	if err := c.Prepare(map[string]interface{}{"kms_key": "gcpkms://projects/p/locations/global/keyRings/r/cryptoKeys/k/cryptoKeyVersions/2"}); err != nil {
 		t.Fatal(err)
 	}
-	if c.OutputDir != "attestations" || c.EvidenceDir != "evidence" || c.KeyPasswordEnv != "COSIGN_PASSWORD" || c.Parallelism != 16 || !c.tag || c.TemplatePath != "." {
+	if c.OutputDirectory != "attestations" || len(c.warnings) != 0 || c.EvidenceDir != "evidence" || c.KeyPasswordEnv != "COSIGN_PASSWORD" || c.Parallelism != 16 || !c.tag || c.TemplatePath != "." {
 		t.Errorf("defaults: %+v", c)
 	}
 }

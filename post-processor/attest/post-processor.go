@@ -50,6 +50,9 @@ func (p *PostProcessor) run(ctx context.Context, ui packersdk.Ui, in packersdk.A
 	if p.now != nil {
 		now = p.now
 	}
+	for _, w := range c.warnings {
+		ui.Error("hardening-attest: WARNING: " + w)
+	}
 	refs, err := imageref.FromArtifact(in, imageref.Options{GCEProject: c.GCEProject})
 	if err != nil {
 		return nil, err
@@ -98,7 +101,7 @@ func (p *PostProcessor) run(ctx context.Context, ui packersdk.Ui, in packersdk.A
 	}
 	ui.Say(fmt.Sprintf("hardening-attest: signed and verified %d bundle(s) in %s", nb, time.Since(start).Round(time.Millisecond)))
 
-	if err := writeLocal(c.OutputDir, c.PackerBuildName, images, ev, pubPEM); err != nil {
+	if err := writeLocal(c.OutputDirectory, c.PackerBuildName, images, ev, pubPEM); err != nil {
 		return nil, err
 	}
 	if err := publishRemote(ctx, cl, c, images); err != nil {
@@ -109,7 +112,7 @@ func (p *PostProcessor) run(ctx context.Context, ui packersdk.Ui, in packersdk.A
 			return nil, err
 		}
 	}
-	manifest, err := writeManifest(c.OutputDir, c.PackerBuildName, in.BuilderId(), images, ev)
+	manifest, err := writeManifest(c.OutputDirectory, c.PackerBuildName, in.BuilderId(), images, ev)
 	if err != nil {
 		return nil, err
 	}
@@ -117,7 +120,7 @@ func (p *PostProcessor) run(ctx context.Context, ui packersdk.Ui, in packersdk.A
 	if c.tag && ev.cis != nil {
 		if err := tagCompliance(ctx, cl, c, images, ev.cis); err != nil {
 			// The manifest must not list a build whose attestation failed.
-			if derr := dropFromManifest(c.OutputDir, c.PackerBuildName); derr != nil {
+			if derr := dropFromManifest(c.OutputDirectory, c.PackerBuildName); derr != nil {
 				return nil, fmt.Errorf("%w; and build %s could not be taken out of %s again: %v", err, c.PackerBuildName, manifest, derr)
 			}
 			return nil, err
