@@ -204,3 +204,18 @@ func TestReportHoldsOnlyVerifiedData(t *testing.T) {
 		t.Errorf("report took the unsigned copy: %+v", r.CIS)
 	}
 }
+
+// TestSBOMDocumentsOnlyWhenVerified (issue 17, item 1): the SBOM documents
+// a caller may hand to a scanner are there only when everything verified.
+func TestSBOMDocumentsOnlyWhenVerified(t *testing.T) {
+	key := newKey(t)
+	dir := publish(t, key, live(), passing)
+	r := check(t, dir, key, defaultPolicy(t))
+	if !r.OK || !strings.Contains(string(r.SBOMDocuments[CycloneDX]), `"purl":"pkg:deb/debian/bash@5.2"`) || !strings.Contains(string(r.SBOMDocuments[SPDX]), `"name":"bash"`) {
+		t.Fatalf("ok=%v documents %q problems %v", r.OK, r.SBOMDocuments, r.Problems)
+	}
+	failing := publish(t, key, live(), []cis.Result{{Rule: "r", CIS: "1.1", Level: 1, Status: cis.Fail}})
+	if r := check(t, failing, key, defaultPolicy(t)); r.OK || r.SBOMDocuments != nil {
+		t.Errorf("failed verification: ok=%v documents %q", r.OK, r.SBOMDocuments)
+	}
+}

@@ -69,6 +69,7 @@ var DefaultClouds = Clouds{
 type options struct {
 	key, region, project, location, manifest, build, locationKey, html string
 	require                                                            string
+	cyclonedxOut, spdxOut                                              string
 	minLevel, maxFailed                                                int
 	maxAge                                                             time.Duration
 	allowBuilders                                                      multi
@@ -102,6 +103,8 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, clouds C
 	fs.BoolVar(&o.json, "json", false, "print the report as JSON")
 	fs.BoolVar(&o.terraform, "terraform", false, "print {\"image_id\", \"verified\", \"subject_sha256\"} for Terraform's external data source")
 	fs.StringVar(&o.html, "html", "", "also write an HTML report, rendered from verified data only, to this file")
+	fs.StringVar(&o.cyclonedxOut, "cyclonedx-out", "", "write the verified CycloneDX SBOM to this file for a scanner (grype, trivy), only when everything verified; requires the cyclonedx statement")
+	fs.StringVar(&o.spdxOut, "spdx-out", "", "write the verified SPDX SBOM to this file, only when everything verified; requires the spdx statement")
 	if err := fs.Parse(args); err != nil {
 		return ExitUsage
 	}
@@ -121,6 +124,10 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, clouds C
 			fmt.Fprintf(stderr, "verify: %s\n", clean(err.Error()))
 			return ExitUsage
 		}
+	}
+	if err := writeSBOMs(o, rep, stderr); err != nil {
+		fmt.Fprintf(stderr, "verify: %s\n", clean(err.Error()))
+		return ExitUsage
 	}
 	switch {
 	case o.terraform:
@@ -149,6 +156,9 @@ func usagef(format string, a ...any) error { return fmt.Errorf(format, a...) }
 func run(ctx context.Context, o options, image string, clouds Clouds) (*verify.Report, error) {
 	if o.key == "" {
 		return nil, usagef("--key is required: the public key you trust, as a PEM file or a KMS URI")
+	}
+	if o.cyclonedxOut != "" && o.cyclonedxOut == o.spdxOut {
+		return nil, usagef("--cyclonedx-out and --spdx-out are both %q: give two files", o.cyclonedxOut)
 	}
 	pol, err := policy(o)
 	if err != nil {
@@ -189,6 +199,8 @@ func policy(o options) (*verify.Policy, error) {
 			return nil, usagef("--require %q: accepted are %s", r, strings.Join(verify.StatementNames, ", "))
 		}
 	}
+	// Writing an SBOM out requires its statement.
+	names = append(names, sbomOutRequires(o)...)
 	opts := []verify.PolicyOption{verify.WithRequire(names...)}
 	for _, f := range o.set {
 		switch f {
