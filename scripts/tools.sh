@@ -39,6 +39,8 @@ command -v debootstrap >/dev/null || need_apt+=(debootstrap)
 command -v unzip >/dev/null || need_apt+=(unzip)
 # Headless Chromium renders the verify command's HTML report in the tests.
 command -v chromium >/dev/null || need_apt+=(chromium)
+# pdftotext reads the report Chromium prints to PDF (internal/verifycli).
+command -v pdftotext >/dev/null || need_apt+=(poppler-utils)
 # The builder's disk output: partition table, ESP, qcow2.
 command -v sfdisk >/dev/null || need_apt+=(fdisk)
 command -v mkfs.vfat >/dev/null || need_apt+=(dosfstools)

@@ -219,3 +219,18 @@ func TestSBOMDocumentsOnlyWhenVerified(t *testing.T) {
 		t.Errorf("failed verification: ok=%v documents %q", r.OK, r.SBOMDocuments)
 	}
 }
+
+func TestPolicyDescribe(t *testing.T) {
+	p := policy(t, WithRequire("sbom"), WithMinLevel(2), WithMaxFailed(3), WithMaxAge(720*time.Hour), WithAllowedBuilders("https://ci.example/a"))
+	got := strings.Join(p.Describe(), "\n")
+	want := "required statements: sbom, cis, provenance\n" +
+		"CIS (whenever its statement verifies): profile level 2 or higher, at most 3 unwaived failed or error controls of levels up to 2\n" +
+		"build age: at most 720h0m0s\n" +
+		"SLSA builder: one of https://ci.example/a"
+	if got != want {
+		t.Errorf("Describe:\n%s\nwant\n%s", got, want)
+	}
+	if got := policy(t, WithRequire("cis")).Describe(); got[2] != "build age: any" || got[3] != "SLSA builder: any" {
+		t.Errorf("defaults: %q", got)
+	}
+}

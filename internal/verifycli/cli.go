@@ -114,13 +114,13 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, clouds C
 		fmt.Fprintf(stderr, "verify: one IMAGE at most, got %s\n", clean(fmt.Sprintf("%q", fs.Args())))
 		return ExitUsage
 	}
-	rep, err := run(ctx, o, image, clouds)
+	rep, trust, err := run(ctx, o, image, clouds)
 	if err != nil {
 		fmt.Fprintf(stderr, "verify: %s\n", clean(err.Error()))
 		return ExitUsage
 	}
 	if o.html != "" {
-		if err := writeHTML(o.html, rep); err != nil {
+		if err := writeHTML(o.html, rep, trust); err != nil {
 			fmt.Fprintf(stderr, "verify: %s\n", clean(err.Error()))
 			return ExitUsage
 		}
@@ -152,34 +152,56 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, clouds C
 // usagef reports a mistake in the arguments.
 func usagef(format string, a ...any) error { return fmt.Errorf(format, a...) }
 
+// trusted is what a report says it checked against: the key and the policy.
+type trusted struct {
+	Key            string
+	KeyFingerprint string
+	Policy         []string
+}
+
 // run finds the image and its attestations and verifies them.
-func run(ctx context.Context, o options, image string, clouds Clouds) (*verify.Report, error) {
+func run(ctx context.Context, o options, image string, clouds Clouds) (*verify.Report, *trusted, error) {
+	rep, pub, pol, err := verifyImage(ctx, o, image, clouds)
+	if err != nil {
+		return nil, nil, err
+	}
+	fp, err := keyFingerprint(pub)
+	if err != nil {
+		return nil, nil, err
+	}
+	return rep, &trusted{Key: o.key, KeyFingerprint: fp, Policy: pol.Describe()}, nil
+}
+
+// verifyImage verifies the image's attestations and returns the report, the
+// trusted key and the policy applied.
+func verifyImage(ctx context.Context, o options, image string, clouds Clouds) (*verify.Report, crypto.PublicKey, *verify.Policy, error) {
 	if o.key == "" {
-		return nil, usagef("--key is required: the public key you trust, as a PEM file or a KMS URI")
+		return nil, nil, nil, usagef("--key is required: the public key you trust, as a PEM file or a KMS URI")
 	}
 	if o.cyclonedxOut != "" && o.cyclonedxOut == o.spdxOut {
-		return nil, usagef("--cyclonedx-out and --spdx-out are both %q: give two files", o.cyclonedxOut)
+		return nil, nil, nil, usagef("--cyclonedx-out and --spdx-out are both %q: give two files", o.cyclonedxOut)
 	}
 	pol, err := policy(o)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	t, err := resolve(o, image)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	pub, err := publicKey(ctx, o.key, t, clouds)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	src, subj, err := t.open(ctx, o, clouds)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	if c, ok := src.(io.Closer); ok {
 		defer c.Close()
 	}
-	return verify.Verify(ctx, src, pub, subj, pol)
+	rep, err := verify.Verify(ctx, src, pub, subj, pol)
+	return rep, pub, pol, err
 }
 
 // policy builds the policy from the flags. A check whose flag was given
