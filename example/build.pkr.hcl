@@ -11,7 +11,7 @@ packer {
   required_plugins {
     hardening = {
       source  = "github.com/imagesmith/hardening"
-      version = ">= 0.1.0"
+      version = "~> 0.1"
     }
   }
 }

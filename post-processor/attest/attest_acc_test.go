@@ -62,7 +62,7 @@ packer {
   required_plugins {
     amazon = {
       source  = "github.com/hashicorp/amazon"
-      version = ">= 1.3.0"
+      version = "~> 1.3"
     }
   }
 }
@@ -149,7 +149,7 @@ packer {
   required_plugins {
     googlecompute = {
       source  = "github.com/hashicorp/googlecompute"
-      version = ">= 1.1.0"
+      version = "~> 1.1"
     }
   }
 }
