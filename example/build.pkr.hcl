@@ -11,7 +11,7 @@ packer {
   required_plugins {
     hardening = {
       source  = "github.com/imagesmith/hardening"
-      version = ">= 0.1.0"
+      version = "~> 0.1"
     }
   }
 }
@@ -96,10 +96,10 @@ build {
   # (scripts/demo.sh shows how).
   # The key's password comes from COSIGN_PASSWORD.
   post-processor "hardening-attest" {
-    evidence_dir  = var.evidence_dir
-    output_dir    = var.attestations_dir
-    key_file      = var.signing_key
-    template_path = path.root
+    evidence_dir     = var.evidence_dir
+    output_directory = var.attestations_dir
+    key_file         = var.signing_key
+    template_path    = path.root
     variables = {
       source_date_epoch = var.source_date_epoch
     }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # tools.sh installs what the build, demo and tests need on a fresh Debian/Ubuntu
-# machine and prints nothing else but progress. Safe to re-run: every step is
+# machine and prints nothing else but progress; `tools.sh packer-sdc` builds
+# only packer-sdc, without root. Safe to re-run: every step is
 # skipped when its result is already there.
 #
 # Packer and packer-sdc are built from the Go module proxy at pinned versions into a
@@ -33,12 +34,28 @@ build_from_module() {
 	rm -rf "$tmp"
 }
 
+# build_sdc builds packer-sdc, all that `make generate` and
+# `make plugin-check` need (release CI runs only this: `tools.sh packer-sdc`).
+build_sdc() {
+	if [ ! -x "$TOOLS_DIR/packer-sdc-$SDK_VERSION" ]; then
+		log "building packer-sdc $SDK_VERSION into $TOOLS_DIR"
+		build_from_module github.com/hashicorp/packer-plugin-sdk "$SDK_VERSION" ./cmd/packer-sdc "$TOOLS_DIR/packer-sdc-$SDK_VERSION"
+	fi
+	ln -sf "packer-sdc-$SDK_VERSION" "$TOOLS_DIR/packer-sdc"
+}
+if [ "${1:-}" = packer-sdc ]; then
+	build_sdc
+	exit 0
+fi
+
 need_apt=()
 command -v mmdebstrap >/dev/null || need_apt+=(mmdebstrap)
 command -v debootstrap >/dev/null || need_apt+=(debootstrap)
 command -v unzip >/dev/null || need_apt+=(unzip)
 # Headless Chromium renders the verify command's HTML report in the tests.
 command -v chromium >/dev/null || need_apt+=(chromium)
+# pdftotext reads the report Chromium prints to PDF (internal/verifycli).
+command -v pdftotext >/dev/null || need_apt+=(poppler-utils)
 # The builder's disk output: partition table, ESP, qcow2.
 command -v sfdisk >/dev/null || need_apt+=(fdisk)
 command -v mkfs.vfat >/dev/null || need_apt+=(dosfstools)
@@ -71,11 +88,7 @@ if ! { command -v packer >/dev/null && packer_ok "$(command -v packer)"; } && ! 
 	build_from_module github.com/hashicorp/packer "$PACKER_VERSION" . "$TOOLS_DIR/packer"
 fi
 
-if [ ! -x "$TOOLS_DIR/packer-sdc-$SDK_VERSION" ]; then
-	log "building packer-sdc $SDK_VERSION into $TOOLS_DIR"
-	build_from_module github.com/hashicorp/packer-plugin-sdk "$SDK_VERSION" ./cmd/packer-sdc "$TOOLS_DIR/packer-sdc-$SDK_VERSION"
-fi
-ln -sf "packer-sdc-$SDK_VERSION" "$TOOLS_DIR/packer-sdc"
+build_sdc
 
 # Stock cosign, for the interoperability tests of the attest bundles.
 if [ ! -x "$TOOLS_DIR/cosign-$COSIGN_VERSION" ]; then

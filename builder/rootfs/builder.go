@@ -38,10 +38,8 @@ func (b *Builder) Prepare(raws ...interface{}) ([]string, []string, error) {
 }
 
 func (b *Builder) Run(ctx context.Context, ui packersdk.Ui, hook packersdk.Hook) (packersdk.Artifact, error) {
-	if b.config.Disk != nil {
-		if err := b.config.Disk.missingDiskTools(); err != nil {
-			return nil, err
-		}
+	if err := b.config.hostCheck(); err != nil {
+		return nil, err
 	}
 	state := new(multistep.BasicStateBag)
 	state.Put("config", &b.config)

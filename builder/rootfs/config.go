@@ -141,14 +141,17 @@ type Config struct {
 	ctx interpolate.Context
 }
 
-// geteuid and goos are variables so tests can exercise the platform checks.
+// geteuid and goos are variables so tests can exercise the host checks.
 var (
 	geteuid = os.Geteuid
 	goos    = runtime.GOOS
 )
 
 // Prepare decodes raws, applies defaults and validates everything it can
-// without changing anything, reporting every problem at once.
+// without changing anything, reporting every problem at once. It does not
+// look at the host (operating system, user, installed programs): that is
+// hostCheck's job when the build starts, so `packer validate` runs as any
+// user on any machine, as in a pull-request CI job.
 func (c *Config) Prepare(raws ...interface{}) ([]string, error) {
 	err := config.Decode(c, &config.DecodeOpts{
 		PluginType:         BuilderID,
@@ -163,12 +166,6 @@ func (c *Config) Prepare(raws ...interface{}) ([]string, error) {
 	var warnings []string
 	add := func(format string, args ...any) {
 		errs = packersdk.MultiErrorAppend(errs, fmt.Errorf(format, args...))
-	}
-
-	if goos != "linux" {
-		add("the hardening-rootfs builder runs only on Linux (it uses chroot and Linux mounts); this is %s. Run the build on a Linux machine or CI runner", goos)
-	} else if geteuid() != 0 {
-		add("the hardening-rootfs builder must run as root: it bootstraps packages, mounts /proc, /sys and /dev and chroots into the image. Run `sudo -E packer build ...` or build in a root CI container")
 	}
 
 	c.prepareSource(add)
@@ -298,11 +295,6 @@ func (b *BootstrapConfig) prepare(add func(string, ...any)) {
 	default:
 		add("bootstrap.tool: %q is not supported; accepted: %s", b.Tool, strings.Join(bootstrapTools, ", "))
 	}
-	if slices.Contains(bootstrapTools, b.Tool) {
-		if _, err := exec.LookPath(b.Tool); err != nil {
-			add("bootstrap.tool: %s is not installed on this machine; install it with `apt-get install %s`", b.Tool, b.Tool)
-		}
-	}
 	if b.Mirror != "" && !strings.Contains(b.Mirror, "://") {
 		add("bootstrap.mirror: %q is not a URL; accepted: http://, https:// or file:// mirror URLs", b.Mirror)
 	}
@@ -376,15 +368,37 @@ func (c *Config) epoch() time.Time {
 	return time.Unix(*c.SourceDateEpoch, 0).UTC()
 }
 
-// missingDiskTools names the host programs the disk output needs that are
-// not installed, with their Debian packages. It is checked when the build
-// starts, not in Prepare, so `packer validate` runs anywhere.
-func (d *DiskConfig) missingDiskTools() error {
-	var missing []string
-	tools := diskTools
-	if slices.Contains(d.Formats, "qcow2") {
-		tools = append(tools, [2]string{"qemu-img", "qemu-utils"})
+// hostCheck reports, when the build starts, what this machine lacks to run
+// it: Linux, root, the bootstrap program and the disk tools. These are not
+// Prepare's checks, so `packer validate` runs anywhere.
+func (c *Config) hostCheck() error {
+	if goos != "linux" {
+		return fmt.Errorf("the hardening-rootfs builder runs only on Linux (it uses chroot and Linux mounts); this is %s. Run the build on a Linux machine or CI runner", goos)
 	}
+	var errs []error
+	if geteuid() != 0 {
+		errs = append(errs, errors.New("the hardening-rootfs builder must run as root: it bootstraps packages, mounts /proc, /sys and /dev and chroots into the image. Run `sudo -E packer build ...` or build in a root CI container"))
+	}
+	var tools [][2]string
+	if c.Bootstrap != nil {
+		tools = append(tools, [2]string{c.Bootstrap.Tool, c.Bootstrap.Tool})
+	}
+	if c.Disk != nil {
+		tools = append(tools, diskTools...)
+		if slices.Contains(c.Disk.Formats, "qcow2") {
+			tools = append(tools, [2]string{"qemu-img", "qemu-utils"})
+		}
+	}
+	if err := missingTools(tools); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+// missingTools names the host programs of tools (program, Debian package)
+// that are not installed, with the packages to install.
+func missingTools(tools [][2]string) error {
+	var missing []string
 	pkgs := map[string]bool{}
 	var names []string
 	for _, t := range tools {
@@ -399,7 +413,7 @@ func (d *DiskConfig) missingDiskTools() error {
 	if len(missing) == 0 {
 		return nil
 	}
-	return fmt.Errorf("the disk output needs %s, not installed on this machine: install them with `apt-get install %s`",
+	return fmt.Errorf("the build needs %s, not installed on this machine: install them with `apt-get install %s`",
 		strings.Join(missing, ", "), strings.Join(names, " "))
 }
 

@@ -176,16 +176,6 @@ func TestPrepareErrors(t *testing.T) {
 		{"missing temp directory", func(t *testing.T, raw map[string]interface{}) {
 			raw["temp_directory"] = "/nonexistent/tmp"
 		}, []string{`temp_directory: "/nonexistent/tmp"`}},
-		{"not root", func(t *testing.T, raw map[string]interface{}) {
-			old := geteuid
-			geteuid = func() int { return 1000 }
-			t.Cleanup(func() { geteuid = old })
-		}, []string{"must run as root", "sudo -E packer build"}},
-		{"not linux", func(t *testing.T, raw map[string]interface{}) {
-			old := goos
-			goos = "darwin"
-			t.Cleanup(func() { goos = old })
-		}, []string{"runs only on Linux", "this is darwin"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -213,5 +203,81 @@ func TestPrepareReportsAllErrorsAtOnce(t *testing.T) {
 	_, err := c.Prepare(raw)
 	if err == nil || !strings.Contains(err.Error(), "compression") || !strings.Contains(err.Error(), "output_directory") {
 		t.Fatalf("want both compression and output_directory errors, got %v", err)
+	}
+}
+
+// asHost makes the host checks see another user and operating system, and
+// a PATH without the bootstrap and disk programs.
+func asHost(t *testing.T, uid int, os string) {
+	t.Helper()
+	oldUID, oldOS := geteuid, goos
+	geteuid = func() int { return uid }
+	goos = os
+	t.Cleanup(func() { geteuid, goos = oldUID, oldOS })
+	t.Setenv("PATH", t.TempDir())
+}
+
+// TestPrepareDoesNotLookAtTheHost (issue 17, item 4): `packer validate`
+// passes for a normal user, on macOS, without mmdebstrap or the disk tools.
+func TestPrepareDoesNotLookAtTheHost(t *testing.T) {
+	for _, host := range []struct {
+		uid int
+		os  string
+	}{{1000, "linux"}, {501, "darwin"}} {
+		asHost(t, host.uid, host.os)
+		raw := validRaw(t)
+		delete(raw, "source_directory")
+		raw["bootstrap"] = map[string]interface{}{"suite": "bookworm", "tool": "debootstrap"}
+		raw["disk"] = map[string]interface{}{"formats": []string{"qcow2"}}
+		var c Config
+		if _, err := c.Prepare(raw); err != nil {
+			t.Errorf("Prepare as uid %d on %s: %v", host.uid, host.os, err)
+		}
+	}
+}
+
+// TestHostCheck: the build itself still refuses to start without Linux,
+// root and the programs it runs, naming the packages to install.
+func TestHostCheck(t *testing.T) {
+	cases := []struct {
+		name string
+		uid  int
+		os   string
+		disk bool
+		want []string // every fragment must appear in the error
+		not  []string
+	}{
+		{"not linux", 0, "darwin", true, []string{"runs only on Linux", "this is darwin"}, []string{"must run as root"}},
+		{"not root", 1000, "linux", false, []string{"must run as root", "sudo -E packer build", "the build needs debootstrap", "apt-get install debootstrap"}, []string{"sfdisk"}},
+		{"root without tools", 0, "linux", true, []string{"the build needs debootstrap, sfdisk, mkfs.vfat, mmd, mcopy, mke2fs, debugfs, e2fsck, qemu-img", "apt-get install debootstrap fdisk dosfstools mtools e2fsprogs qemu-utils"}, []string{"must run as root"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			raw := validRaw(t)
+			delete(raw, "source_directory")
+			raw["bootstrap"] = map[string]interface{}{"suite": "bookworm", "tool": "debootstrap"}
+			if tc.disk {
+				raw["disk"] = map[string]interface{}{"formats": []string{"raw", "qcow2"}}
+			}
+			var c Config
+			if _, err := c.Prepare(raw); err != nil {
+				t.Fatalf("Prepare: %v", err)
+			}
+			asHost(t, tc.uid, tc.os)
+			err := c.hostCheck()
+			if err == nil {
+				t.Fatalf("hostCheck accepted the host; want %q", tc.want)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not contain %q", err, w)
+				}
+			}
+			for _, n := range tc.not {
+				if strings.Contains(err.Error(), n) {
+					t.Errorf("error %q should not contain %q", err, n)
+				}
+			}
+		})
 	}
 }

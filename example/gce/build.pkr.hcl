@@ -10,11 +10,11 @@ packer {
   required_plugins {
     googlecompute = {
       source  = "github.com/hashicorp/googlecompute"
-      version = ">= 1.1.0"
+      version = "~> 1.1"
     }
     hardening = {
       source  = "github.com/imagesmith/hardening"
-      version = ">= 0.1.0"
+      version = "~> 0.1"
     }
   }
 }

@@ -73,7 +73,7 @@ type IndexBundle struct {
 	SHA256        string `json:"sha256"`
 }
 
-// Manifest is <output_dir>/manifest.json, shaped for Terraform's
+// Manifest is <output_directory>/manifest.json, shaped for Terraform's
 // jsondecode(file(...)): builds -> build name -> images -> region or
 // project -> image ID and bundle digests.
 type Manifest struct {

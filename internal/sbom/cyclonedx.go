@@ -137,11 +137,11 @@ func CycloneDX(d Document) ([]byte, error) {
 }
 
 // osProperties are the os-release values under the names syft's decoder
-// reads into the distro it gives grype (syft:distro:<field>).
+// reads into the distro it gives grype (syft:distro:<field>, the fields of
+// linux.Release tagged `cyclonedx`; NAME has no tag, so it is not one).
 func osProperties(o OS) []cdxProperty {
 	props := appendNonEmpty(nil,
 		cdxProperty{Name: "syft:distro:id", Value: o.ID},
-		cdxProperty{Name: "syft:distro:name", Value: o.Name},
 		cdxProperty{Name: "syft:distro:prettyName", Value: o.PrettyName},
 		cdxProperty{Name: "syft:distro:versionCodename", Value: o.VersionCodename},
 		cdxProperty{Name: "syft:distro:versionID", Value: o.VersionID},
@@ -186,7 +186,54 @@ func cdxPackage(e entry) cdxComponent {
 	if e.InstalledSizeKiB > 0 {
 		c.Properties = append(c.Properties, cdxProperty{Name: "imagesmith:package:installed_size_kib", Value: strconv.FormatInt(e.InstalledSizeKiB, 10)})
 	}
+	c.Properties = append(c.Properties, syftProperties(e.Package)...)
 	return c
+}
+
+// syftMetadataTypes are the names syft gives its package database entries
+// (internal/packagemetadata/names.go).
+var syftMetadataTypes = map[string]string{"deb": "dpkg-db-entry", "rpm": "rpm-db-entry", "apk": "apk-db-entry"}
+
+// syftProperties are the package properties syft's CycloneDX decoder reads
+// into its package metadata (cyclonedxutil/helpers/component.go: the
+// metadata type, then the struct fields tagged `cyclonedx`), where grype
+// finds the source package: DpkgDBEntry source and sourceVersion,
+// RpmDBEntry epoch, release and sourceRpm, ApkDBEntry originPackage.
+// Without them `syft convert` and grype's syft-json path lose the source
+// package, which the purl's upstream qualifier alone does not carry there.
+func syftProperties(p Package) []cdxProperty {
+	kind, ok := syftMetadataTypes[p.Type]
+	if !ok {
+		return nil
+	}
+	props := []cdxProperty{
+		{Name: "syft:package:metadataType", Value: kind},
+		{Name: "syft:package:type", Value: p.Type},
+	}
+	switch p.Type {
+	case "deb":
+		// As syft's dpkg cataloger: a source only when the package names
+		// one (another name, or a binNMU's other version).
+		if p.SourceName != p.Name || p.SourceVersion != p.Version {
+			props = append(props,
+				cdxProperty{Name: "syft:metadata:source", Value: p.SourceName},
+				cdxProperty{Name: "syft:metadata:sourceVersion", Value: p.SourceVersion})
+		}
+		if p.InstalledSizeKiB > 0 {
+			props = append(props, cdxProperty{Name: "syft:metadata:installedSize", Value: strconv.FormatInt(p.InstalledSizeKiB, 10)})
+		}
+	case "rpm":
+		if _, err := strconv.Atoi(p.Epoch); err == nil {
+			props = append(props, cdxProperty{Name: "syft:metadata:epoch", Value: p.Epoch})
+		}
+		if i := strings.LastIndexByte(p.Version, '-'); i > 0 && i < len(p.Version)-1 {
+			props = append(props, cdxProperty{Name: "syft:metadata:release", Value: p.Version[i+1:]})
+		}
+		props = appendNonEmpty(props, cdxProperty{Name: "syft:metadata:sourceRpm", Value: p.SourceRPM})
+	case "apk":
+		props = appendNonEmpty(props, cdxProperty{Name: "syft:metadata:originPackage", Value: p.SourceName})
+	}
+	return props
 }
 
 // webURL reports whether an os-release URL is a plain http(s) URL, fit

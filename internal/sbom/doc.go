@@ -22,11 +22,18 @@
 //     <version>", the version parsed as an rpm or Debian version.
 //   - grype via syft, CycloneDX (syft's cyclonedxutil/helpers/decoder.go):
 //     the first operating-system component is the distro (name = ID,
-//     version = VERSION_ID, overridden by syft:distro:* properties); for
-//     SBOMs not in syft's own format grype takes the source package from
-//     the purl's upstream qualifier ("name" or "name@version" for deb and
-//     apk, the source RPM file name for rpm) and the distro from its distro
-//     qualifier; syft puts an rpm epoch qualifier in front of the version.
+//     version = VERSION_ID, overridden by the syft:distro:* properties of
+//     linux.Release's `cyclonedx`-tagged fields: id, prettyName,
+//     versionID, versionCodename, idLike:N, not name). A package's
+//     metadata is decoded from syft:package:metadataType (dpkg-db-entry,
+//     rpm-db-entry, apk-db-entry) and syft:metadata:<field> properties
+//     (helpers/component.go): source and sourceVersion, epoch, release and
+//     sourceRpm, originPackage; that is where grype finds the source
+//     package once the document went through `syft convert`. Grype also
+//     reads the purl's upstream qualifier ("name" or "name@version" for
+//     deb and apk, the source RPM file name for rpm) and the distro from
+//     its distro qualifier; syft puts an rpm epoch qualifier in front of
+//     the version.
 //   - grype via syft, SPDX: the distro comes from the purls' distro
 //     qualifier ("<id>-<version>").
 package sbom

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"maps"
 	"math/rand"
 	"os"
 	"regexp"
@@ -239,6 +240,36 @@ func TestCycloneDXContent(t *testing.T) {
 		}
 	}
 
+	// syft's package metadata, where grype takes the source package from
+	// after `syft convert` (issue 17, item 2); none for a package that is
+	// its own source.
+	syftProps := func(b []byte, name string) map[string]string {
+		got := map[string]string{}
+		for _, p := range component(t, b, name, "").Properties {
+			if strings.HasPrefix(p.Name, "syft:") {
+				got[p.Name] = p.Value
+			}
+		}
+		return got
+	}
+	for _, tc := range []struct {
+		name string
+		want map[string]string
+	}{
+		{"bsdutils", map[string]string{"syft:package:metadataType": "dpkg-db-entry", "syft:package:type": "deb",
+			"syft:metadata:source": "util-linux", "syft:metadata:sourceVersion": "2.38.1-5", "syft:metadata:installedSize": "336"}},
+		{"openssh-server", map[string]string{"syft:package:metadataType": "dpkg-db-entry", "syft:package:type": "deb",
+			"syft:metadata:source": "openssh", "syft:metadata:sourceVersion": "1:9.2p1-2+deb12u2", "syft:metadata:installedSize": "1982"}},
+		{"tzdata", map[string]string{"syft:package:metadataType": "dpkg-db-entry", "syft:package:type": "deb", "syft:metadata:installedSize": "3348"}},
+	} {
+		if got := syftProps(deb, tc.name); !maps.Equal(got, tc.want) {
+			t.Errorf("%s: syft properties %v, want %v", tc.name, got, tc.want)
+		}
+	}
+	if got := prop(osc.Properties, "syft:distro:name"); got != "" {
+		t.Errorf("syft:distro:name %q: syft does not read it", got)
+	}
+
 	rh, err := sbom.CycloneDX(document(t, "os-release-rhel9", "rpm-query"))
 	if err != nil {
 		t.Fatal(err)
@@ -253,6 +284,13 @@ func TestCycloneDXContent(t *testing.T) {
 		prop(c.Properties, "aquasecurity:trivy:SrcRelease") != "24.el9" || c.Supplier.Name != "Red Hat, Inc." || c.Supplier.Contact != nil ||
 		len(c.Licenses) != 1 || c.Licenses[0].License.ID != "Apache-2.0" {
 		t.Errorf("openssl-libs %+v", c)
+	}
+	if got, want := syftProps(rh, "openssl-libs"), map[string]string{"syft:package:metadataType": "rpm-db-entry", "syft:package:type": "rpm",
+		"syft:metadata:epoch": "1", "syft:metadata:release": "24.el9", "syft:metadata:sourceRpm": "openssl-3.0.7-24.el9.src.rpm"}; !maps.Equal(got, want) {
+		t.Errorf("openssl-libs: syft properties %v, want %v", got, want)
+	}
+	if got := syftProps(rh, "bash"); got["syft:metadata:epoch"] != "" || got["syft:metadata:sourceRpm"] != "bash-5.1.8-6.el9_1.src.rpm" {
+		t.Errorf("bash: syft properties %v", got)
 	}
 	c = component(t, rh, "kernel-core", "")
 	if len(c.Licenses) != 2 || c.Licenses[0].License.ID != "GPL-2.0-only" || c.Licenses[1].License.Name != "Redistributable, no modification permitted" {

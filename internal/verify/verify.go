@@ -70,6 +70,10 @@ type Report struct {
 	SBOM          *SBOMStats             `json:"sbom,omitempty"`
 	Problems      []Problem              `json:"problems"`
 	OK            bool                   `json:"ok"`
+	// SBOMDocuments are the verified SBOM predicates (CycloneDX, SPDX),
+	// the documents scanners read, by statement name. Set only when
+	// everything verified; never part of the JSON report.
+	SBOMDocuments map[string]json.RawMessage `json:"-"`
 }
 
 // SBOMStats summarises the verified SBOMs.
@@ -141,6 +145,7 @@ func Verify(ctx context.Context, src Source, pub crypto.PublicKey, subj Subject,
 	r.OK = len(r.Problems) == 0
 	if r.OK {
 		r.ImageID = imageID(subj)
+		r.SBOMDocuments = sbomDocuments(statements)
 	}
 	return r, nil
 }
@@ -354,6 +359,17 @@ func statusNames() string {
 		names = append(names, string(s))
 	}
 	return strings.Join(names, ", ")
+}
+
+// sbomDocuments are the predicates of the verified SBOM statements.
+func sbomDocuments(statements map[string]*attest.Statement) map[string]json.RawMessage {
+	docs := map[string]json.RawMessage{}
+	for _, name := range []string{CycloneDX, SPDX} {
+		if st := statements[name]; st != nil {
+			docs[name] = st.Predicate
+		}
+	}
+	return docs
 }
 
 func (r *Report) sbom(cdx, spdx *attest.Statement) {

@@ -204,3 +204,33 @@ func TestReportHoldsOnlyVerifiedData(t *testing.T) {
 		t.Errorf("report took the unsigned copy: %+v", r.CIS)
 	}
 }
+
+// TestSBOMDocumentsOnlyWhenVerified (issue 17, item 1): the SBOM documents
+// a caller may hand to a scanner are there only when everything verified.
+func TestSBOMDocumentsOnlyWhenVerified(t *testing.T) {
+	key := newKey(t)
+	dir := publish(t, key, live(), passing)
+	r := check(t, dir, key, defaultPolicy(t))
+	if !r.OK || !strings.Contains(string(r.SBOMDocuments[CycloneDX]), `"purl":"pkg:deb/debian/bash@5.2"`) || !strings.Contains(string(r.SBOMDocuments[SPDX]), `"name":"bash"`) {
+		t.Fatalf("ok=%v documents %q problems %v", r.OK, r.SBOMDocuments, r.Problems)
+	}
+	failing := publish(t, key, live(), []cis.Result{{Rule: "r", CIS: "1.1", Level: 1, Status: cis.Fail}})
+	if r := check(t, failing, key, defaultPolicy(t)); r.OK || r.SBOMDocuments != nil {
+		t.Errorf("failed verification: ok=%v documents %q", r.OK, r.SBOMDocuments)
+	}
+}
+
+func TestPolicyDescribe(t *testing.T) {
+	p := policy(t, WithRequire("sbom"), WithMinLevel(2), WithMaxFailed(3), WithMaxAge(720*time.Hour), WithAllowedBuilders("https://ci.example/a"))
+	got := strings.Join(p.Describe(), "\n")
+	want := "required statements: sbom, cis, provenance\n" +
+		"CIS (whenever its statement verifies): profile level 2 or higher, at most 3 unwaived failed or error controls of levels up to 2\n" +
+		"build age: at most 720h0m0s\n" +
+		"SLSA builder: one of https://ci.example/a"
+	if got != want {
+		t.Errorf("Describe:\n%s\nwant\n%s", got, want)
+	}
+	if got := policy(t, WithRequire("cis")).Describe(); got[2] != "build age: any" || got[3] != "SLSA builder: any" {
+		t.Errorf("defaults: %q", got)
+	}
+}

@@ -70,6 +70,7 @@ var DefaultClouds = Clouds{
 type options struct {
 	key, region, project, location, manifest, build, locationKey, html string
 	require                                                            string
+	cyclonedxOut, spdxOut                                              string
 	minLevel, maxFailed                                                int
 	maxAge                                                             time.Duration
 	allowBuilders                                                      multi
@@ -104,6 +105,8 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, clouds C
 	fs.BoolVar(&o.json, "json", false, "print the report as JSON")
 	fs.BoolVar(&o.terraform, "terraform", false, "print {\"image_id\", \"verified\", \"subject_sha256\"} for Terraform's external data source")
 	fs.StringVar(&o.html, "html", "", "also write an HTML report, rendered from verified data only, to this file")
+	fs.StringVar(&o.cyclonedxOut, "cyclonedx-out", "", "write the verified CycloneDX SBOM to this file for a scanner (grype, trivy), only when everything verified; requires the cyclonedx statement")
+	fs.StringVar(&o.spdxOut, "spdx-out", "", "write the verified SPDX SBOM to this file, only when everything verified; requires the spdx statement")
 	if err := fs.Parse(args); err != nil {
 		return ExitUsage
 	}
@@ -113,16 +116,20 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, clouds C
 		fmt.Fprintf(stderr, "verify: one IMAGE at most, got %s\n", clean(fmt.Sprintf("%q", fs.Args())))
 		return ExitUsage
 	}
-	rep, err := run(ctx, o, image, clouds)
+	rep, trust, err := run(ctx, o, image, clouds)
 	if err != nil {
 		fmt.Fprintf(stderr, "verify: %s\n", clean(err.Error()))
 		return ExitUsage
 	}
 	if o.html != "" {
-		if err := writeHTML(o.html, rep); err != nil {
+		if err := writeHTML(o.html, rep, trust); err != nil {
 			fmt.Fprintf(stderr, "verify: %s\n", clean(err.Error()))
 			return ExitUsage
 		}
+	}
+	if err := writeSBOMs(o, rep, stderr); err != nil {
+		fmt.Fprintf(stderr, "verify: %s\n", clean(err.Error()))
+		return ExitUsage
 	}
 	switch {
 	case o.terraform:
@@ -147,31 +154,56 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, clouds C
 // usagef reports a mistake in the arguments.
 func usagef(format string, a ...any) error { return fmt.Errorf(format, a...) }
 
+// trusted is what a report says it checked against: the key and the policy.
+type trusted struct {
+	Key            string
+	KeyFingerprint string
+	Policy         []string
+}
+
 // run finds the image and its attestations and verifies them.
-func run(ctx context.Context, o options, image string, clouds Clouds) (*verify.Report, error) {
+func run(ctx context.Context, o options, image string, clouds Clouds) (*verify.Report, *trusted, error) {
+	rep, pub, pol, err := verifyImage(ctx, o, image, clouds)
+	if err != nil {
+		return nil, nil, err
+	}
+	fp, err := keyFingerprint(pub)
+	if err != nil {
+		return nil, nil, err
+	}
+	return rep, &trusted{Key: o.key, KeyFingerprint: fp, Policy: pol.Describe()}, nil
+}
+
+// verifyImage verifies the image's attestations and returns the report, the
+// trusted key and the policy applied.
+func verifyImage(ctx context.Context, o options, image string, clouds Clouds) (*verify.Report, crypto.PublicKey, *verify.Policy, error) {
 	if o.key == "" {
-		return nil, usagef("--key is required: the public key you trust, as a PEM file or a KMS URI")
+		return nil, nil, nil, usagef("--key is required: the public key you trust, as a PEM file or a KMS URI")
+	}
+	if o.cyclonedxOut != "" && o.cyclonedxOut == o.spdxOut {
+		return nil, nil, nil, usagef("--cyclonedx-out and --spdx-out are both %q: give two files", o.cyclonedxOut)
 	}
 	pol, err := policy(o)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	t, err := resolve(o, image)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	pub, err := publicKey(ctx, o.key, t, clouds)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	src, subj, err := t.open(ctx, o, clouds)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	if c, ok := src.(io.Closer); ok {
 		defer c.Close()
 	}
-	return verify.Verify(ctx, src, pub, subj, pol)
+	rep, err := verify.Verify(ctx, src, pub, subj, pol)
+	return rep, pub, pol, err
 }
 
 // policy builds the policy from the flags. A check whose flag was given
@@ -191,6 +223,8 @@ func policy(o options) (*verify.Policy, error) {
 			return nil, usagef("--require %q: accepted are %s", r, strings.Join(verify.StatementNames, ", "))
 		}
 	}
+	// Writing an SBOM out requires its statement.
+	names = append(names, sbomOutRequires(o)...)
 	opts := []verify.PolicyOption{verify.WithRequire(names...)}
 	for _, f := range o.set {
 		switch f {

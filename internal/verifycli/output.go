@@ -1,7 +1,11 @@
 package verifycli
 
 import (
+	"crypto"
+	"crypto/sha256"
+	"crypto/x509"
 	_ "embed"
+	"encoding/hex"
 	"fmt"
 	"html/template"
 	"io"
@@ -69,6 +73,7 @@ var reportTemplate string
 var reportHTML = template.Must(template.New("report").Funcs(template.FuncMap{
 	"counts": counts,
 	"time":   func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"secs":   func(ms int64) string { return fmt.Sprintf("%.0f", float64(ms)/1000) },
 	"sorted": func(m map[string]string) [][2]string {
 		var kv [][2]string
 		for k, v := range m {
@@ -87,14 +92,41 @@ var reportHTML = template.Must(template.New("report").Funcs(template.FuncMap{
 	},
 }).Parse(reportTemplate))
 
+// htmlPage is what the HTML report shows: the report, what it was checked
+// against, and the fixes that take effect only after a reboot.
+type htmlPage struct {
+	*verify.Report
+	Trust  *trusted
+	Reboot []cis.Result
+}
+
+// keyFingerprint is the sha256 of the key's DER SubjectPublicKeyInfo, what
+// `openssl pkey -pubin -in key.pub -outform DER | sha256sum` prints.
+func keyFingerprint(pub crypto.PublicKey) (string, error) {
+	der, err := x509.MarshalPKIXPublicKey(pub)
+	if err != nil {
+		return "", fmt.Errorf("encode the trusted key: %w", err)
+	}
+	sum := sha256.Sum256(der)
+	return "sha256:" + hex.EncodeToString(sum[:]), nil
+}
+
 // writeHTML renders the report. Everything in it comes from r, which holds
-// only data from verified statements.
-func writeHTML(file string, r *verify.Report) error {
+// only data from verified statements, and from the caller's key and policy.
+func writeHTML(file string, r *verify.Report, trust *trusted) error {
+	page := htmlPage{Report: r, Trust: trust}
+	if r.CIS != nil {
+		for _, c := range r.CIS.Controls {
+			if c.RebootRequired && c.Status == cis.Fixed {
+				page.Reboot = append(page.Reboot, c)
+			}
+		}
+	}
 	f, err := os.Create(file)
 	if err != nil {
 		return fmt.Errorf("--html: %w", err)
 	}
-	if err := reportHTML.Execute(f, r); err != nil {
+	if err := reportHTML.Execute(f, page); err != nil {
 		f.Close()
 		return fmt.Errorf("render the HTML report: %w", err)
 	}

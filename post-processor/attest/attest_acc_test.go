@@ -62,7 +62,7 @@ packer {
   required_plugins {
     amazon = {
       source  = "github.com/hashicorp/amazon"
-      version = ">= 1.3.0"
+      version = "~> 1.3"
     }
   }
 }
@@ -86,7 +86,7 @@ build {
 `+accProvisioners+`
   post-processor "hardening-attest" {
     evidence_dir = "%[1]s/evidence"
-    output_dir   = "%[1]s/attestations"
+    output_directory = "%[1]s/attestations"
     kms_key      = %[4]q
     s3_bucket    = %[5]q
     s3_prefix    = %[6]q
@@ -149,7 +149,7 @@ packer {
   required_plugins {
     googlecompute = {
       source  = "github.com/hashicorp/googlecompute"
-      version = ">= 1.1.0"
+      version = "~> 1.1"
     }
   }
 }
@@ -166,7 +166,7 @@ build {
 `+accProvisioners+`
   post-processor "hardening-attest" {
     evidence_dir = "%[1]s/evidence"
-    output_dir   = "%[1]s/attestations"
+    output_directory = "%[1]s/attestations"
     kms_key      = %[5]q
     gcs_bucket   = %[6]q
     gcs_prefix   = %[7]q

@@ -73,7 +73,7 @@ build {
   }
   post-processor "hardening-attest" {
     evidence_dir  = %[4]q
-    output_dir    = %[5]q
+    output_directory = %[5]q
     key_file      = %[6]q
     template_path = path.root
     variables = {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/imagesmith/packer-plugin-hardening/internal/cloud/aws"
 	"github.com/imagesmith/packer-plugin-hardening/internal/cloud/gce"
@@ -30,7 +31,12 @@ func (cl *clouds) aws(ctx context.Context) (*aws.Client, error) {
 		return cl.awsC, cl.awsOpen
 	}
 	c := &cl.p.config
-	cfg := aws.Config{Profile: c.AWSProfile, Region: cl.region}
+	cfg := aws.Config{Profile: c.AWSProfile, Region: cl.region, AccessKey: c.AccessKey, SecretKey: c.SecretKey, SessionToken: c.Token,
+		SharedCredentialsFile: c.SharedCredentialsFile}
+	if r := c.AssumeRole; r != nil {
+		cfg.AssumeRole = &aws.AssumeRole{RoleARN: r.RoleARN, SessionName: r.SessionName, ExternalID: r.ExternalID,
+			Duration: time.Duration(r.DurationSeconds) * time.Second}
+	}
 	if c.S3Region != "" {
 		cfg.Region = c.S3Region
 	}
@@ -50,7 +56,9 @@ func (cl *clouds) gce(ctx context.Context) (*gce.Client, error) {
 	if cl.gceC != nil || cl.gceOpen != nil {
 		return cl.gceC, cl.gceOpen
 	}
-	var cfg gce.Config
+	c := &cl.p.config
+	cfg := gce.Config{CredentialsFile: c.CredentialsFile, CredentialsJSON: []byte(c.CredentialsJSON),
+		ImpersonateServiceAccount: c.ImpersonateServiceAccount}
 	if cl.p.gceConfig != nil {
 		cl.p.gceConfig(&cfg)
 	}

@@ -7,35 +7,73 @@ import (
 	"github.com/zclconf/go-cty/cty"
 )
 
+// FlatAssumeRoleConfig is an auto-generated flat version of AssumeRoleConfig.
+// Where the contents of a field with a `mapstructure:,squash` tag are bubbled up.
+type FlatAssumeRoleConfig struct {
+	RoleARN         *string `mapstructure:"role_arn" required:"true" cty:"role_arn" hcl:"role_arn"`
+	SessionName     *string `mapstructure:"session_name" required:"false" cty:"session_name" hcl:"session_name"`
+	ExternalID      *string `mapstructure:"external_id" required:"false" cty:"external_id" hcl:"external_id"`
+	DurationSeconds *int    `mapstructure:"duration_seconds" required:"false" cty:"duration_seconds" hcl:"duration_seconds"`
+}
+
+// FlatMapstructure returns a new FlatAssumeRoleConfig.
+// FlatAssumeRoleConfig is an auto-generated flat version of AssumeRoleConfig.
+// Where the contents a fields with a `mapstructure:,squash` tag are bubbled up.
+func (*AssumeRoleConfig) FlatMapstructure() interface{ HCL2Spec() map[string]hcldec.Spec } {
+	return new(FlatAssumeRoleConfig)
+}
+
+// HCL2Spec returns the hcl spec of a AssumeRoleConfig.
+// This spec is used by HCL to read the fields of AssumeRoleConfig.
+// The decoded values from this spec will then be applied to a FlatAssumeRoleConfig.
+func (*FlatAssumeRoleConfig) HCL2Spec() map[string]hcldec.Spec {
+	s := map[string]hcldec.Spec{
+		"role_arn":         &hcldec.AttrSpec{Name: "role_arn", Type: cty.String, Required: false},
+		"session_name":     &hcldec.AttrSpec{Name: "session_name", Type: cty.String, Required: false},
+		"external_id":      &hcldec.AttrSpec{Name: "external_id", Type: cty.String, Required: false},
+		"duration_seconds": &hcldec.AttrSpec{Name: "duration_seconds", Type: cty.Number, Required: false},
+	}
+	return s
+}
+
 // FlatConfig is an auto-generated flat version of Config.
 // Where the contents of a field with a `mapstructure:,squash` tag are bubbled up.
 type FlatConfig struct {
-	PackerBuildName            *string           `mapstructure:"packer_build_name" cty:"packer_build_name" hcl:"packer_build_name"`
-	PackerBuilderType          *string           `mapstructure:"packer_builder_type" cty:"packer_builder_type" hcl:"packer_builder_type"`
-	PackerCoreVersion          *string           `mapstructure:"packer_core_version" cty:"packer_core_version" hcl:"packer_core_version"`
-	PackerDebug                *bool             `mapstructure:"packer_debug" cty:"packer_debug" hcl:"packer_debug"`
-	PackerForce                *bool             `mapstructure:"packer_force" cty:"packer_force" hcl:"packer_force"`
-	PackerOnError              *string           `mapstructure:"packer_on_error" cty:"packer_on_error" hcl:"packer_on_error"`
-	PackerUserVars             map[string]string `mapstructure:"packer_user_variables" cty:"packer_user_variables" hcl:"packer_user_variables"`
-	PackerSensitiveVars        []string          `mapstructure:"packer_sensitive_variables" cty:"packer_sensitive_variables" hcl:"packer_sensitive_variables"`
-	OutputDir                  *string           `mapstructure:"output_dir" required:"false" cty:"output_dir" hcl:"output_dir"`
-	EvidenceDir                *string           `mapstructure:"evidence_dir" required:"false" cty:"evidence_dir" hcl:"evidence_dir"`
-	AllowMissingEvidenceUnsafe []string          `mapstructure:"allow_missing_evidence_unsafe" required:"false" cty:"allow_missing_evidence_unsafe" hcl:"allow_missing_evidence_unsafe"`
-	KeyFile                    *string           `mapstructure:"key_file" required:"false" cty:"key_file" hcl:"key_file"`
-	KeyPasswordEnv             *string           `mapstructure:"key_password_env" required:"false" cty:"key_password_env" hcl:"key_password_env"`
-	KMSKey                     *string           `mapstructure:"kms_key" required:"false" cty:"kms_key" hcl:"kms_key"`
-	BuilderID                  *string           `mapstructure:"builder_id" required:"false" cty:"builder_id" hcl:"builder_id"`
-	TemplatePath               *string           `mapstructure:"template_path" required:"false" cty:"template_path" hcl:"template_path"`
-	Variables                  map[string]string `mapstructure:"variables" required:"false" cty:"variables" hcl:"variables"`
-	S3Bucket                   *string           `mapstructure:"s3_bucket" required:"false" cty:"s3_bucket" hcl:"s3_bucket"`
-	S3Prefix                   *string           `mapstructure:"s3_prefix" required:"false" cty:"s3_prefix" hcl:"s3_prefix"`
-	S3Region                   *string           `mapstructure:"s3_region" required:"false" cty:"s3_region" hcl:"s3_region"`
-	GCSBucket                  *string           `mapstructure:"gcs_bucket" required:"false" cty:"gcs_bucket" hcl:"gcs_bucket"`
-	GCSPrefix                  *string           `mapstructure:"gcs_prefix" required:"false" cty:"gcs_prefix" hcl:"gcs_prefix"`
-	TagImages                  *bool             `mapstructure:"tag_images" required:"false" cty:"tag_images" hcl:"tag_images"`
-	AWSProfile                 *string           `mapstructure:"aws_profile" required:"false" cty:"aws_profile" hcl:"aws_profile"`
-	GCEProject                 *string           `mapstructure:"gce_project" required:"false" cty:"gce_project" hcl:"gce_project"`
-	Parallelism                *int              `mapstructure:"parallelism" required:"false" cty:"parallelism" hcl:"parallelism"`
+	PackerBuildName            *string               `mapstructure:"packer_build_name" cty:"packer_build_name" hcl:"packer_build_name"`
+	PackerBuilderType          *string               `mapstructure:"packer_builder_type" cty:"packer_builder_type" hcl:"packer_builder_type"`
+	PackerCoreVersion          *string               `mapstructure:"packer_core_version" cty:"packer_core_version" hcl:"packer_core_version"`
+	PackerDebug                *bool                 `mapstructure:"packer_debug" cty:"packer_debug" hcl:"packer_debug"`
+	PackerForce                *bool                 `mapstructure:"packer_force" cty:"packer_force" hcl:"packer_force"`
+	PackerOnError              *string               `mapstructure:"packer_on_error" cty:"packer_on_error" hcl:"packer_on_error"`
+	PackerUserVars             map[string]string     `mapstructure:"packer_user_variables" cty:"packer_user_variables" hcl:"packer_user_variables"`
+	PackerSensitiveVars        []string              `mapstructure:"packer_sensitive_variables" cty:"packer_sensitive_variables" hcl:"packer_sensitive_variables"`
+	OutputDirectory            *string               `mapstructure:"output_directory" required:"false" cty:"output_directory" hcl:"output_directory"`
+	OutputDir                  *string               `mapstructure:"output_dir" required:"false" cty:"output_dir" hcl:"output_dir"`
+	EvidenceDir                *string               `mapstructure:"evidence_dir" required:"false" cty:"evidence_dir" hcl:"evidence_dir"`
+	AllowMissingEvidenceUnsafe []string              `mapstructure:"allow_missing_evidence_unsafe" required:"false" cty:"allow_missing_evidence_unsafe" hcl:"allow_missing_evidence_unsafe"`
+	KeyFile                    *string               `mapstructure:"key_file" required:"false" cty:"key_file" hcl:"key_file"`
+	KeyPasswordEnv             *string               `mapstructure:"key_password_env" required:"false" cty:"key_password_env" hcl:"key_password_env"`
+	KMSKey                     *string               `mapstructure:"kms_key" required:"false" cty:"kms_key" hcl:"kms_key"`
+	BuilderID                  *string               `mapstructure:"builder_id" required:"false" cty:"builder_id" hcl:"builder_id"`
+	TemplatePath               *string               `mapstructure:"template_path" required:"false" cty:"template_path" hcl:"template_path"`
+	Variables                  map[string]string     `mapstructure:"variables" required:"false" cty:"variables" hcl:"variables"`
+	S3Bucket                   *string               `mapstructure:"s3_bucket" required:"false" cty:"s3_bucket" hcl:"s3_bucket"`
+	S3Prefix                   *string               `mapstructure:"s3_prefix" required:"false" cty:"s3_prefix" hcl:"s3_prefix"`
+	S3Region                   *string               `mapstructure:"s3_region" required:"false" cty:"s3_region" hcl:"s3_region"`
+	GCSBucket                  *string               `mapstructure:"gcs_bucket" required:"false" cty:"gcs_bucket" hcl:"gcs_bucket"`
+	GCSPrefix                  *string               `mapstructure:"gcs_prefix" required:"false" cty:"gcs_prefix" hcl:"gcs_prefix"`
+	TagImages                  *bool                 `mapstructure:"tag_images" required:"false" cty:"tag_images" hcl:"tag_images"`
+	AWSProfile                 *string               `mapstructure:"aws_profile" required:"false" cty:"aws_profile" hcl:"aws_profile"`
+	AccessKey                  *string               `mapstructure:"access_key" required:"false" cty:"access_key" hcl:"access_key"`
+	SecretKey                  *string               `mapstructure:"secret_key" required:"false" cty:"secret_key" hcl:"secret_key"`
+	Token                      *string               `mapstructure:"token" required:"false" cty:"token" hcl:"token"`
+	SharedCredentialsFile      *string               `mapstructure:"shared_credentials_file" required:"false" cty:"shared_credentials_file" hcl:"shared_credentials_file"`
+	AssumeRole                 *FlatAssumeRoleConfig `mapstructure:"assume_role" required:"false" cty:"assume_role" hcl:"assume_role"`
+	GCEProject                 *string               `mapstructure:"gce_project" required:"false" cty:"gce_project" hcl:"gce_project"`
+	CredentialsFile            *string               `mapstructure:"credentials_file" required:"false" cty:"credentials_file" hcl:"credentials_file"`
+	CredentialsJSON            *string               `mapstructure:"credentials_json" required:"false" cty:"credentials_json" hcl:"credentials_json"`
+	ImpersonateServiceAccount  *string               `mapstructure:"impersonate_service_account" required:"false" cty:"impersonate_service_account" hcl:"impersonate_service_account"`
+	Parallelism                *int                  `mapstructure:"parallelism" required:"false" cty:"parallelism" hcl:"parallelism"`
 }
 
 // FlatMapstructure returns a new FlatConfig.
@@ -58,6 +96,7 @@ func (*FlatConfig) HCL2Spec() map[string]hcldec.Spec {
 		"packer_on_error":               &hcldec.AttrSpec{Name: "packer_on_error", Type: cty.String, Required: false},
 		"packer_user_variables":         &hcldec.AttrSpec{Name: "packer_user_variables", Type: cty.Map(cty.String), Required: false},
 		"packer_sensitive_variables":    &hcldec.AttrSpec{Name: "packer_sensitive_variables", Type: cty.List(cty.String), Required: false},
+		"output_directory":              &hcldec.AttrSpec{Name: "output_directory", Type: cty.String, Required: false},
 		"output_dir":                    &hcldec.AttrSpec{Name: "output_dir", Type: cty.String, Required: false},
 		"evidence_dir":                  &hcldec.AttrSpec{Name: "evidence_dir", Type: cty.String, Required: false},
 		"allow_missing_evidence_unsafe": &hcldec.AttrSpec{Name: "allow_missing_evidence_unsafe", Type: cty.List(cty.String), Required: false},
@@ -74,7 +113,15 @@ func (*FlatConfig) HCL2Spec() map[string]hcldec.Spec {
 		"gcs_prefix":                    &hcldec.AttrSpec{Name: "gcs_prefix", Type: cty.String, Required: false},
 		"tag_images":                    &hcldec.AttrSpec{Name: "tag_images", Type: cty.Bool, Required: false},
 		"aws_profile":                   &hcldec.AttrSpec{Name: "aws_profile", Type: cty.String, Required: false},
+		"access_key":                    &hcldec.AttrSpec{Name: "access_key", Type: cty.String, Required: false},
+		"secret_key":                    &hcldec.AttrSpec{Name: "secret_key", Type: cty.String, Required: false},
+		"token":                         &hcldec.AttrSpec{Name: "token", Type: cty.String, Required: false},
+		"shared_credentials_file":       &hcldec.AttrSpec{Name: "shared_credentials_file", Type: cty.String, Required: false},
+		"assume_role":                   &hcldec.BlockSpec{TypeName: "assume_role", Nested: hcldec.ObjectSpec((*FlatAssumeRoleConfig)(nil).HCL2Spec())},
 		"gce_project":                   &hcldec.AttrSpec{Name: "gce_project", Type: cty.String, Required: false},
+		"credentials_file":              &hcldec.AttrSpec{Name: "credentials_file", Type: cty.String, Required: false},
+		"credentials_json":              &hcldec.AttrSpec{Name: "credentials_json", Type: cty.String, Required: false},
+		"impersonate_service_account":   &hcldec.AttrSpec{Name: "impersonate_service_account", Type: cty.String, Required: false},
 		"parallelism":                   &hcldec.AttrSpec{Name: "parallelism", Type: cty.Number, Required: false},
 	}
 	return s

@@ -50,6 +50,9 @@ func (p *PostProcessor) run(ctx context.Context, ui packersdk.Ui, in packersdk.A
 	if p.now != nil {
 		now = p.now
 	}
+	for _, w := range c.warnings {
+		ui.Error("hardening-attest: WARNING: " + w)
+	}
 	refs, err := imageref.FromArtifact(in, imageref.Options{GCEProject: c.GCEProject})
 	if err != nil {
 		return nil, err
@@ -98,7 +101,7 @@ func (p *PostProcessor) run(ctx context.Context, ui packersdk.Ui, in packersdk.A
 	}
 	ui.Say(fmt.Sprintf("hardening-attest: signed and verified %d bundle(s) in %s", nb, time.Since(start).Round(time.Millisecond)))
 
-	if err := writeLocal(c.OutputDir, c.PackerBuildName, images, ev, pubPEM); err != nil {
+	if err := writeLocal(c.OutputDirectory, c.PackerBuildName, images, ev, pubPEM); err != nil {
 		return nil, err
 	}
 	if err := publishRemote(ctx, cl, c, images); err != nil {
@@ -109,7 +112,7 @@ func (p *PostProcessor) run(ctx context.Context, ui packersdk.Ui, in packersdk.A
 			return nil, err
 		}
 	}
-	manifest, err := writeManifest(c.OutputDir, c.PackerBuildName, in.BuilderId(), images, ev)
+	manifest, err := writeManifest(c.OutputDirectory, c.PackerBuildName, in.BuilderId(), images, ev)
 	if err != nil {
 		return nil, err
 	}
@@ -117,7 +120,7 @@ func (p *PostProcessor) run(ctx context.Context, ui packersdk.Ui, in packersdk.A
 	if c.tag && ev.cis != nil {
 		if err := tagCompliance(ctx, cl, c, images, ev.cis); err != nil {
 			// The manifest must not list a build whose attestation failed.
-			if derr := dropFromManifest(c.OutputDir, c.PackerBuildName); derr != nil {
+			if derr := dropFromManifest(c.OutputDirectory, c.PackerBuildName); derr != nil {
 				return nil, fmt.Errorf("%w; and build %s could not be taken out of %s again: %v", err, c.PackerBuildName, manifest, derr)
 			}
 			return nil, err
@@ -168,9 +171,9 @@ func (p *PostProcessor) signer(ctx context.Context, cl *clouds) (crypto.Signer, 
 		}
 		return s, nil
 	}
-	pemBytes, err := os.ReadFile(c.KeyFile)
+	pemBytes, err := readKeyFile(c.KeyFile)
 	if err != nil {
-		return nil, fmt.Errorf("key_file: %w", err)
+		return nil, err
 	}
 	s, err := attest.ParsePrivateKey(pemBytes, func() ([]byte, error) {
 		pw, ok := os.LookupEnv(c.KeyPasswordEnv)
@@ -183,6 +186,32 @@ func (p *PostProcessor) signer(ctx context.Context, cl *clouds) (crypto.Signer, 
 		return nil, fmt.Errorf("key_file %s: %w", c.KeyFile, err)
 	}
 	return s, nil
+}
+
+// maxKeyFile bounds what is read as a private key; PEM keys are a few
+// hundred bytes.
+const maxKeyFile = 64 << 10
+
+// readKeyFile reads the signing key at build time, with an error that says
+// what the file must be.
+func readKeyFile(path string) ([]byte, error) {
+	const want = "want a PEM private key or cosign key file (cosign generate-key-pair makes one)"
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("key_file %q cannot be read: %w; %s", path, err, want)
+	}
+	// Checked before the open, which would wait on a FIFO.
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("key_file %q is not a regular file; %s", path, want)
+	}
+	if st.Size() > maxKeyFile {
+		return nil, fmt.Errorf("key_file %q is over %d KiB; %s", path, maxKeyFile>>10, want)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read key_file %q: %w", path, err)
+	}
+	return b, nil
 }
 
 // cosignSizeEnv is the setting cosign needs to read a subject over its

@@ -107,7 +107,7 @@ func (f *fixture) postProcessor(t testing.TB, build string, extra map[string]int
 	t.Helper()
 	raw := map[string]interface{}{
 		"packer_build_name": build, "packer_builder_type": "hardening-rootfs", "packer_core_version": "1.16.0",
-		"evidence_dir": f.evidence, "output_dir": f.out, "key_file": f.key, "template_path": f.dir,
+		"evidence_dir": f.evidence, "output_directory": f.out, "key_file": f.key, "template_path": f.dir,
 	}
 	for k, v := range extra {
 		raw[k] = v
@@ -173,6 +173,31 @@ func TestRootfsAttestation(t *testing.T) {
 	}
 }
 
+// TestDeprecatedOutputDir (issue 17, item 8): output_dir still works,
+// writes where output_directory would, and the build says to rename it.
+func TestDeprecatedOutputDir(t *testing.T) {
+	f := newFixture(t, "debian")
+	raw := map[string]interface{}{
+		"packer_build_name": "debian", "packer_builder_type": "hardening-rootfs",
+		"evidence_dir": f.evidence, "output_dir": f.out, "key_file": f.key, "template_path": f.dir,
+	}
+	p := &PostProcessor{}
+	if err := p.Configure(raw); err != nil {
+		t.Fatal(err)
+	}
+	errs := &strings.Builder{}
+	ui := &packersdk.BasicUi{Writer: &strings.Builder{}, ErrorWriter: errs}
+	if _, _, _, err := p.PostProcess(context.Background(), ui, f.tarball); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(f.out, layout.ManifestFile)); err != nil {
+		t.Errorf("nothing written to output_dir: %v", err)
+	}
+	if !strings.Contains(errs.String(), "hardening-attest: WARNING: output_dir is deprecated: rename it to output_directory") {
+		t.Errorf("no deprecation warning in %q", errs)
+	}
+}
+
 func TestManifestMergesBuilds(t *testing.T) {
 	f := newFixture(t, "a")
 	writeEvidence(t, f.evidence, "b", runUUID)
@@ -216,6 +241,12 @@ func TestFailsClosed(t *testing.T) {
 		{"unsupported builder", func(t *testing.T, f *fixture) (map[string]interface{}, *fakeArtifact) {
 			return nil, &fakeArtifact{builder: "mitchellh.docker", id: "sha256:00"}
 		}, `builder "mitchellh.docker" is not supported`},
+		{"key file missing when the build signs", func(t *testing.T, f *fixture) (map[string]interface{}, *fakeArtifact) {
+			return map[string]interface{}{"key_file": filepath.Join(f.dir, "keys", "cosign.key")}, f.tarball
+		}, "cosign.key\" cannot be read: stat"},
+		{"key file is a directory", func(t *testing.T, f *fixture) (map[string]interface{}, *fakeArtifact) {
+			return map[string]interface{}{"key_file": f.dir}, f.tarball
+		}, "is not a regular file; want a PEM private key"},
 		{"encrypted key without its password", func(t *testing.T, f *fixture) (map[string]interface{}, *fakeArtifact) {
 			return map[string]interface{}{"key_file": encryptedKey(t, f.dir), "key_password_env": "NO_SUCH_PASSWORD_VAR"}, f.tarball
 		}, "set its password in the environment variable NO_SUCH_PASSWORD_VAR"},

@@ -9,11 +9,11 @@ packer {
   required_plugins {
     amazon = {
       source  = "github.com/hashicorp/amazon"
-      version = ">= 1.3.0"
+      version = "~> 1.3"
     }
     hardening = {
       source  = "github.com/imagesmith/hardening"
-      version = ">= 0.1.0"
+      version = "~> 0.1"
     }
   }
 }

@@ -10,9 +10,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
 
 // Config says how to reach AWS. The zero value uses the standard
@@ -39,6 +42,28 @@ type Config struct {
 	HTTPClient *http.Client
 	// Credentials replaces the credential chain (tests use static keys).
 	Credentials sdk.CredentialsProvider
+	// AccessKey, SecretKey and SessionToken are static credentials; they
+	// replace the chain (environment, shared files, IMDS) when set.
+	AccessKey, SecretKey, SessionToken string
+	// SharedCredentialsFile replaces ~/.aws/credentials (the
+	// AWS_SHARED_CREDENTIALS_FILE variable does the same).
+	SharedCredentialsFile string
+	// AssumeRole, when set, makes every call with the role's temporary
+	// credentials, obtained with the credentials above (or the chain) and
+	// renewed before they expire.
+	AssumeRole *AssumeRole
+	// STSEndpoint overrides STS's endpoint (VPC endpoints, test servers).
+	STSEndpoint string
+}
+
+// AssumeRole says which IAM role to assume.
+type AssumeRole struct {
+	RoleARN     string
+	SessionName string
+	// ExternalID is the role trust policy's sts:ExternalId condition.
+	ExternalID string
+	// Duration of the role session; zero is STS's default (one hour).
+	Duration time.Duration
 }
 
 // Client reaches EC2, S3 and KMS in any region.
@@ -72,6 +97,12 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 	if cfg.Region != "" {
 		opts = append(opts, config.WithRegion(cfg.Region))
 	}
+	if cfg.SharedCredentialsFile != "" {
+		opts = append(opts, config.WithSharedCredentialsFiles([]string{cfg.SharedCredentialsFile}))
+	}
+	if cfg.AccessKey != "" {
+		opts = append(opts, config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider(cfg.AccessKey, cfg.SecretKey, cfg.SessionToken)))
+	}
 	if cfg.Credentials != nil {
 		opts = append(opts, config.WithCredentialsProvider(cfg.Credentials))
 	}
@@ -85,7 +116,28 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 		}
 		return nil, fmt.Errorf("load AWS configuration: %w", err)
 	}
+	if r := cfg.AssumeRole; r != nil {
+		c.Credentials = sdk.NewCredentialsCache(stscreds.NewAssumeRoleProvider(cfg.sts(c), r.RoleARN, func(o *stscreds.AssumeRoleOptions) {
+			o.RoleSessionName = r.SessionName
+			if r.ExternalID != "" {
+				o.ExternalID = sdk.String(r.ExternalID)
+			}
+			o.Duration = r.Duration
+		}))
+	}
 	return &Client{cfg: cfg, sdk: c}, nil
+}
+
+// sts is the STS client that assumes the role, with the base credentials.
+func (cfg Config) sts(base sdk.Config) *sts.Client {
+	return sts.NewFromConfig(base, func(o *sts.Options) {
+		if cfg.STSEndpoint != "" {
+			o.BaseEndpoint = sdk.String(cfg.STSEndpoint)
+		}
+		if cfg.HTTPClient != nil {
+			o.HTTPClient = cfg.HTTPClient
+		}
+	})
 }
 
 // region is r, or the configured default when r is empty.

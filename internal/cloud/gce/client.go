@@ -13,6 +13,7 @@ import (
 	kms "cloud.google.com/go/kms/apiv1"
 	"cloud.google.com/go/storage"
 	"github.com/googleapis/gax-go/v2"
+	"golang.org/x/oauth2"
 	"google.golang.org/api/googleapi"
 	"google.golang.org/api/option"
 )
@@ -46,6 +47,18 @@ type Config struct {
 	// limit.
 	MaxAttempts int
 	MaxBackoff  time.Duration
+	// CredentialsFile and CredentialsJSON are a JSON credentials file
+	// (service account key, gcloud's authorized user, workload identity
+	// federation) by path or by content, in place of Application Default
+	// Credentials.
+	CredentialsFile string
+	CredentialsJSON []byte
+	// ImpersonateServiceAccount makes every call as this service account,
+	// with tokens the IAM Credentials API issues to the credentials above.
+	ImpersonateServiceAccount string
+	// IAMCredentialsEndpoint overrides the IAM Credentials API's origin
+	// (test servers); empty is DefaultIAMCredentialsEndpoint.
+	IAMCredentialsEndpoint string
 }
 
 // Client reaches Compute, Cloud Storage and Cloud KMS. Each API's client is
@@ -56,6 +69,9 @@ type Client struct {
 
 	mu      sync.Mutex
 	closed  bool
+	ts      oauth2.TokenSource
+	tsDone  bool
+	tsErr   error
 	images  *compute.ImagesClient
 	storage *storage.Client
 	kms     *kms.KeyManagementClient
@@ -78,7 +94,9 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 // errClosed is returned by calls on a closed Client.
 var errClosed = errors.New("google cloud client is closed")
 
-func (c *Client) options(endpoint string) []option.ClientOption {
+// options are the client options for endpoint. The credentials are read
+// once, on first use; c.mu is held.
+func (c *Client) options(ctx context.Context, endpoint string) ([]option.ClientOption, error) {
 	var opts []option.ClientOption
 	if endpoint != "" {
 		opts = append(opts, option.WithEndpoint(endpoint))
@@ -89,7 +107,17 @@ func (c *Client) options(endpoint string) []option.ClientOption {
 	if c.cfg.HTTPClient != nil {
 		opts = append(opts, option.WithHTTPClient(c.cfg.HTTPClient))
 	}
-	return opts
+	if !c.tsDone {
+		c.ts, c.tsErr = c.cfg.tokenSource(context.WithoutCancel(ctx))
+		c.tsDone = true
+	}
+	if c.tsErr != nil {
+		return nil, c.tsErr
+	}
+	if c.ts != nil {
+		opts = append(opts, option.WithTokenSource(c.ts))
+	}
+	return opts, nil
 }
 
 // The API clients are made with context.WithoutCancel(ctx): the first
@@ -103,7 +131,11 @@ func (c *Client) imagesClient(ctx context.Context) (*compute.ImagesClient, error
 		return nil, errClosed
 	}
 	if c.images == nil {
-		ic, err := compute.NewImagesRESTClient(context.WithoutCancel(ctx), c.options(c.cfg.ComputeEndpoint)...)
+		opts, err := c.options(ctx, c.cfg.ComputeEndpoint)
+		if err != nil {
+			return nil, err
+		}
+		ic, err := compute.NewImagesRESTClient(context.WithoutCancel(ctx), opts...)
 		if err != nil {
 			return nil, fmt.Errorf("open compute client: %w", err)
 		}
@@ -120,7 +152,11 @@ func (c *Client) storageClient(ctx context.Context) (*storage.Client, error) {
 	}
 	if c.storage == nil {
 		// JSON reads go to the same API, and endpoint, as writes.
-		sc, err := storage.NewClient(context.WithoutCancel(ctx), append(c.options(c.cfg.StorageEndpoint), storage.WithJSONReads())...)
+		opts, err := c.options(ctx, c.cfg.StorageEndpoint)
+		if err != nil {
+			return nil, err
+		}
+		sc, err := storage.NewClient(context.WithoutCancel(ctx), append(opts, storage.WithJSONReads())...)
 		if err != nil {
 			return nil, fmt.Errorf("open cloud storage client: %w", err)
 		}
@@ -137,7 +173,11 @@ func (c *Client) kmsClient(ctx context.Context) (*kms.KeyManagementClient, error
 		return nil, errClosed
 	}
 	if c.kms == nil {
-		kc, err := kms.NewKeyManagementRESTClient(context.WithoutCancel(ctx), c.options(c.cfg.KMSEndpoint)...)
+		opts, err := c.options(ctx, c.cfg.KMSEndpoint)
+		if err != nil {
+			return nil, err
+		}
+		kc, err := kms.NewKeyManagementRESTClient(context.WithoutCancel(ctx), opts...)
 		if err != nil {
 			return nil, fmt.Errorf("open cloud kms client: %w", err)
 		}

@@ -10,7 +10,7 @@
 # the machine running Terraform, with its cloud credentials (it reads the
 # image from EC2 or Compute and the public key from KMS when public_key is a
 # KMS URI). The attestations are read from the directory Packer wrote next
-# to manifest.json (<output_dir>/<build>/<provider>/<location>/<image>/);
+# to manifest.json (<output_directory>/<build>/<provider>/<location>/<image>/);
 # copy the whole output directory, not manifest.json alone, or add
 # ["--location", "s3://..." or "gs://..."] to policy_args.
 
@@ -27,7 +27,7 @@ terraform {
 
 variable "manifest_path" {
   type        = string
-  description = "The attest manifest.json (hardening-attest's output_dir/manifest.json)."
+  description = "The attest manifest.json (hardening-attest's output_directory/manifest.json)."
 }
 
 variable "build" {

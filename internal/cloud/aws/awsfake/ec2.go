@@ -39,6 +39,8 @@ type Call struct {
 	// Params holds every form parameter of an EC2 call, and the KeyId of a
 	// KMS call.
 	Params map[string]string
+	// AccessKey is the access key id that signed the request.
+	AccessKey string
 }
 
 // EC2 is a fake EC2 Query API endpoint: DescribeImages, CreateTags and
@@ -131,7 +133,18 @@ func (f *EC2) Calls() []Call {
 	return append([]Call(nil), f.calls...)
 }
 
-var credentialScope = regexp.MustCompile(`Credential=[^/]+/[0-9]+/([a-z0-9-]+)/([a-z0-9-]+)/aws4_request`)
+var (
+	credentialScope = regexp.MustCompile(`Credential=[^/]+/[0-9]+/([a-z0-9-]+)/([a-z0-9-]+)/aws4_request`)
+	credentialKey   = regexp.MustCompile(`Credential=([^/]+)/`)
+)
+
+// accessKeyOf reads the access key id from the SigV4 credential.
+func accessKeyOf(r *http.Request) string {
+	if m := credentialKey.FindStringSubmatch(r.Header.Get("Authorization")); m != nil {
+		return m[1]
+	}
+	return ""
+}
 
 // regionOf reads the region from the SigV4 credential scope.
 func regionOf(r *http.Request) string {
@@ -166,7 +179,7 @@ func (f *EC2) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.calls = append(f.calls, Call{Action: action, Region: region, ImageIDs: ids, Tags: tags, Params: params})
+	f.calls = append(f.calls, Call{Action: action, Region: region, ImageIDs: ids, Tags: tags, Params: params, AccessKey: accessKeyOf(r)})
 	key := region + "/" + action
 	if code := f.fail[key]; code != "" {
 		ec2Error(w, http.StatusForbidden, code, "You are not authorized to perform this operation.")

@@ -159,7 +159,7 @@ func (f *KMS) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f.mu.Lock()
-	f.calls = append(f.calls, Call{Action: action, Region: region, Params: map[string]string{"KeyId": in.KeyID}})
+	f.calls = append(f.calls, Call{Action: action, Region: region, Params: map[string]string{"KeyId": in.KeyID}, AccessKey: accessKeyOf(r)})
 	id, key := f.resolve(in.KeyID, region)
 	f.mu.Unlock()
 	switch action {

@@ -155,13 +155,7 @@ func (f *Compute) serve(w http.ResponseWriter, r *http.Request) {
 	f.mu.Unlock()
 	time.Sleep(latency)
 
-	sw := &statusWriter{ResponseWriter: w, code: http.StatusOK}
-	call := Call{Method: r.Method, Path: r.URL.Path}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.handle(sw, r, &call)
-	call.Code = sw.code
-	f.calls = append(f.calls, call)
+	serveRecorded(&f.mu, &f.calls, w, r, f.handle)
 }
 
 // route names the API method of a request, or "" when the fake does not

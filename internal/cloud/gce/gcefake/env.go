@@ -7,22 +7,24 @@ import (
 	"github.com/imagesmith/packer-plugin-hardening/internal/cloud/gce"
 )
 
-// Env is a fake Compute, Cloud KMS and Cloud Storage for one test.
+// Env is a fake Compute, Cloud KMS, Cloud Storage and IAM (OAuth tokens,
+// impersonation) for one test.
 type Env struct {
 	Compute *Compute
 	KMS     *KMS
 	GCS     *GCS
+	IAM     *IAM
 }
 
-// Start starts the three fakes and stops them when t ends.
+// Start starts the fakes and stops them when t ends.
 func Start(t testing.TB) *Env {
 	t.Helper()
 	g, err := NewGCS()
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &Env{Compute: NewCompute(), KMS: NewKMS(), GCS: g}
-	t.Cleanup(func() { e.Compute.Close(); e.KMS.Close(); e.GCS.Close() })
+	e := &Env{Compute: NewCompute(), KMS: NewKMS(), GCS: g, IAM: NewIAM()}
+	t.Cleanup(func() { e.Compute.Close(); e.KMS.Close(); e.GCS.Close(); e.IAM.Close() })
 	return e
 }
 
@@ -30,5 +32,5 @@ func Start(t testing.TB) *Env {
 // backoffs short enough for tests.
 func (e *Env) Config() gce.Config {
 	return gce.Config{ComputeEndpoint: e.Compute.URL(), KMSEndpoint: e.KMS.URL(), StorageEndpoint: e.GCS.Endpoint(),
-		WithoutAuthentication: true, MaxBackoff: 20 * time.Millisecond}
+		IAMCredentialsEndpoint: e.IAM.URL(), WithoutAuthentication: true, MaxBackoff: 20 * time.Millisecond}
 }

@@ -3,6 +3,7 @@ package gcefake
 import (
 	"encoding/json"
 	"net/http"
+	"sync"
 )
 
 // Call is one request a fake served.
@@ -21,6 +22,21 @@ type Call struct {
 	LabelFingerprint string
 	// Code is the HTTP status the fake answered.
 	Code int
+	// Authorization is the request's Authorization header ("Bearer
+	// TOKEN"; the fakes' tokens are not secrets).
+	Authorization string
+}
+
+// serveRecorded answers r with handle under mu and records the call, with
+// the request's Authorization and the status answered, in calls.
+func serveRecorded(mu *sync.Mutex, calls *[]Call, w http.ResponseWriter, r *http.Request, handle func(http.ResponseWriter, *http.Request, *Call)) {
+	sw := &statusWriter{ResponseWriter: w, code: http.StatusOK}
+	call := Call{Method: r.Method, Path: r.URL.Path, Authorization: r.Header.Get("Authorization")}
+	mu.Lock()
+	defer mu.Unlock()
+	handle(sw, r, &call)
+	call.Code = sw.code
+	*calls = append(*calls, call)
 }
 
 // failure is an injected error answer.

@@ -140,13 +140,7 @@ func (f *KMS) serve(w http.ResponseWriter, r *http.Request) {
 	f.mu.Unlock()
 	time.Sleep(latency)
 
-	sw := &statusWriter{ResponseWriter: w, code: http.StatusOK}
-	call := Call{Method: r.Method, Path: r.URL.Path}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.handle(sw, r, &call)
-	call.Code = sw.code
-	f.calls = append(f.calls, call)
+	serveRecorded(&f.mu, &f.calls, w, r, f.handle)
 }
 
 func (f *KMS) handle(w http.ResponseWriter, r *http.Request, call *Call) {
