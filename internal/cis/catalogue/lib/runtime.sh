@@ -246,6 +246,47 @@ kv_set() {
 	h_say "$1: $2$_sep$3"
 }
 
+# ---- kernel command line of the local builder's disks ----------------------
+# The hardening-rootfs builder's disk images boot through a grub.cfg on the
+# EFI system partition (mounted at /boot/efi) that holds the kernel command
+# line as it was when the disk was made; update-grub does not write it. A
+# fix that adds kernel arguments adds them there too.
+H_ESP_GRUB_CFG=/boot/efi/EFI/BOOT/grub.cfg
+
+# esp_grub_cfg: prints H_ESP_GRUB_CFG when this image boots through it.
+esp_grub_cfg() {
+	grep -qs '^# GRUB configuration of this disk image, written by the hardening-rootfs' "$H_ESP_GRUB_CFG" && echo "$H_ESP_GRUB_CFG"
+}
+
+# esp_kernel_lines: the linux lines of that grub.cfg, if any.
+esp_kernel_lines() {
+	_ef=$(esp_grub_cfg) || return 0
+	grep -E '^[[:space:]]*linux[[:space:]]' "$_ef"
+}
+
+# esp_cmdline_set ARG...: set each argument (NAME or NAME=VALUE, replacing
+# another value of NAME) on every linux line of that grub.cfg.
+esp_cmdline_set() {
+	_ef=$(esp_grub_cfg) || return 0
+	awk -v args="$*" '
+		/^[ \t]*linux[ \t]/ {
+			n = split(args, a, " ")
+			for (i = 1; i <= n; i++) {
+				name = a[i]; sub(/=.*/, "", name)
+				m = split($0, w, " "); line = ""
+				for (j = 1; j <= m; j++) {
+					wn = w[j]; sub(/=.*/, "", wn)
+					if (j > 2 && wn == name) continue
+					line = line (line == "" ? "" : " ") w[j]
+				}
+				match($0, /^[ \t]*/)
+				$0 = substr($0, 1, RLENGTH) line " " a[i]
+			}
+		}
+		{ print }' "$_ef" >"$_ef.hardening" && cat "$_ef.hardening" >"$_ef" && rm -f "$_ef.hardening"
+	h_say "$_ef: kernel lines now end with $*"
+}
+
 # ---- OpenSSH server -----------------------------------------------------
 # Settings go to a drop-in that sorts before cloud-init's (50-cloud-init.conf)
 # and the cloud images' own, so ours win; every change is validated with

@@ -362,6 +362,47 @@ kv_set() {
 	h_say "$1: $2$_sep$3"
 }
 
+# ---- kernel command line of the local builder's disks ----------------------
+# The hardening-rootfs builder's disk images boot through a grub.cfg on the
+# EFI system partition (mounted at /boot/efi) that holds the kernel command
+# line as it was when the disk was made; update-grub does not write it. A
+# fix that adds kernel arguments adds them there too.
+H_ESP_GRUB_CFG=/boot/efi/EFI/BOOT/grub.cfg
+
+# esp_grub_cfg: prints H_ESP_GRUB_CFG when this image boots through it.
+esp_grub_cfg() {
+	grep -qs '^# GRUB configuration of this disk image, written by the hardening-rootfs' "$H_ESP_GRUB_CFG" && echo "$H_ESP_GRUB_CFG"
+}
+
+# esp_kernel_lines: the linux lines of that grub.cfg, if any.
+esp_kernel_lines() {
+	_ef=$(esp_grub_cfg) || return 0
+	grep -E '^[[:space:]]*linux[[:space:]]' "$_ef"
+}
+
+# esp_cmdline_set ARG...: set each argument (NAME or NAME=VALUE, replacing
+# another value of NAME) on every linux line of that grub.cfg.
+esp_cmdline_set() {
+	_ef=$(esp_grub_cfg) || return 0
+	awk -v args="$*" '
+		/^[ \t]*linux[ \t]/ {
+			n = split(args, a, " ")
+			for (i = 1; i <= n; i++) {
+				name = a[i]; sub(/=.*/, "", name)
+				m = split($0, w, " "); line = ""
+				for (j = 1; j <= m; j++) {
+					wn = w[j]; sub(/=.*/, "", wn)
+					if (j > 2 && wn == name) continue
+					line = line (line == "" ? "" : " ") w[j]
+				}
+				match($0, /^[ \t]*/)
+				$0 = substr($0, 1, RLENGTH) line " " a[i]
+			}
+		}
+		{ print }' "$_ef" >"$_ef.hardening" && cat "$_ef.hardening" >"$_ef" && rm -f "$_ef.hardening"
+	h_say "$_ef: kernel lines now end with $*"
+}
+
 # ---- OpenSSH server -----------------------------------------------------
 # Settings go to a drop-in that sorts before cloud-init's (50-cloud-init.conf)
 # and the cloud images' own, so ours win; every change is validated with
@@ -1051,6 +1092,13 @@ s1_grub_apparmor_check() {
 	h_say "GRUB_CMDLINE_LINUX=\"$(s1_grub_cmdline)\""
 	_miss=$(s1_grub_missing)
 	[ -z "$_miss" ] || { h_say "missing:$_miss"; _rc=1; }
+	_el=$(esp_kernel_lines)
+	if [ -n "$_el" ]; then
+		_bad=$(printf '%s\n' "$_el" | grep -v 'apparmor=1' | grep -c .)
+		_bad2=$(printf '%s\n' "$_el" | grep -v 'security=apparmor' | grep -c .)
+		h_say "$H_ESP_GRUB_CFG (the disk's boot configuration): $_bad kernel lines without apparmor=1, $_bad2 without security=apparmor"
+		[ "$_bad" = 0 ] && [ "$_bad2" = 0 ] || _rc=1
+	fi
 	if [ -f /boot/grub/grub.cfg ]; then
 		_n=$(grep -cE '^[[:space:]]*linux[[:space:]]' /boot/grub/grub.cfg)
 		_bad=$(grep -E '^[[:space:]]*linux[[:space:]]' /boot/grub/grub.cfg | grep -v 'apparmor=1' | grep -c .)
@@ -1071,6 +1119,7 @@ s1_grub_apparmor_fix() {
 		printf '# Written by packer-plugin-hardening: enable AppArmor at boot.\nGRUB_CMDLINE_LINUX="$GRUB_CMDLINE_LINUX%s"\n' "$_miss" >/etc/default/grub.d/99-hardening-apparmor.cfg
 		h_say "wrote /etc/default/grub.d/99-hardening-apparmor.cfg (adds$_miss)"
 	fi
+	esp_cmdline_set apparmor=1 security=apparmor
 	if [ -f /boot/grub/grub.cfg ] && h_has update-grub; then
 		_mode=$(stat -c %a /boot/grub/grub.cfg)
 		if ! _out=$(update-grub 2>&1); then
@@ -1714,15 +1763,17 @@ svc2_allow_fix() {
 	h_say "$1: now $(stat -c '%a %U:%G' "$1")"
 }
 
-# svc2_rt_chrony_user: chronyd runs as _chrony.
+# svc2_rt_chrony_user: the chronyd daemon runs as _chrony (its privileged
+# helper process stays root by design: it only sets the clock).
 svc2_rt_chrony_user() {
 	rt_active chrony.service || return 1
 	_cu=$(for _cp in /proc/[0-9]*; do
 		[ "$(cat "$_cp/comm" 2>/dev/null)" = chronyd ] || continue
 		getent passwd "$(awk '/^Uid:/ { print $2 }' "$_cp/status")" | cut -d: -f1
 	done | sort -u | h_flat)
-	h_say "running: chronyd runs as ${_cu:-nobody (not running)}"
-	[ "$_cu" = _chrony ]
+	h_say "running: chronyd processes run as ${_cu:-nobody (not running)}"
+	case " $_cu " in *" _chrony "*) return 0 ;; esac
+	return 1
 }
 
 # svc2_rt_time: exactly one time synchronisation daemon runs.
@@ -3074,6 +3125,18 @@ EOF
 	else
 		h_say "no grub.cfg in the image: the bootloader installed later must read /etc/default/grub.d"
 	fi
+	_el=$(esp_kernel_lines)
+	if [ -n "$_el" ]; then
+		_bad=0
+		while read -r _l; do
+			# shellcheck disable=SC2086
+			audit_arg_ok "$1" "$2" "${3:-eq}" $_l || _bad=$((_bad + 1))
+		done <<EOF
+$_el
+EOF
+		h_say "$H_ESP_GRUB_CFG (the disk's boot configuration): $_bad kernel lines lack $1=$2${3:+ or more}"
+		[ "$_bad" = 0 ] || _lrc=1
+	fi
 	if [ -f /etc/kernel/cmdline ]; then
 		# shellcheck disable=SC2046
 		if audit_arg_ok "$1" "$2" "${3:-eq}" $(cat /etc/kernel/cmdline); then h_say "/etc/kernel/cmdline has it"; else h_say "/etc/kernel/cmdline lacks it"; _lrc=1; fi
@@ -3103,6 +3166,7 @@ audit_boot_arg_set() {
 		printf '%s%s=%s\n' "$_c" "$1" "$2" >/etc/kernel/cmdline
 		h_say "added $1=$2 to /etc/kernel/cmdline"
 	fi
+	esp_cmdline_set "$1=$2"
 	if [ -f /boot/grub/grub.cfg ] && h_has update-grub; then
 		update-grub >/dev/null 2>&1 && h_say "ran update-grub"
 	else

@@ -127,6 +127,13 @@ s1_grub_apparmor_check() {
 	h_say "GRUB_CMDLINE_LINUX=\"$(s1_grub_cmdline)\""
 	_miss=$(s1_grub_missing)
 	[ -z "$_miss" ] || { h_say "missing:$_miss"; _rc=1; }
+	_el=$(esp_kernel_lines)
+	if [ -n "$_el" ]; then
+		_bad=$(printf '%s\n' "$_el" | grep -v 'apparmor=1' | grep -c .)
+		_bad2=$(printf '%s\n' "$_el" | grep -v 'security=apparmor' | grep -c .)
+		h_say "$H_ESP_GRUB_CFG (the disk's boot configuration): $_bad kernel lines without apparmor=1, $_bad2 without security=apparmor"
+		[ "$_bad" = 0 ] && [ "$_bad2" = 0 ] || _rc=1
+	fi
 	if [ -f /boot/grub/grub.cfg ]; then
 		_n=$(grep -cE '^[[:space:]]*linux[[:space:]]' /boot/grub/grub.cfg)
 		_bad=$(grep -E '^[[:space:]]*linux[[:space:]]' /boot/grub/grub.cfg | grep -v 'apparmor=1' | grep -c .)
@@ -147,6 +154,7 @@ s1_grub_apparmor_fix() {
 		printf '# Written by packer-plugin-hardening: enable AppArmor at boot.\nGRUB_CMDLINE_LINUX="$GRUB_CMDLINE_LINUX%s"\n' "$_miss" >/etc/default/grub.d/99-hardening-apparmor.cfg
 		h_say "wrote /etc/default/grub.d/99-hardening-apparmor.cfg (adds$_miss)"
 	fi
+	esp_cmdline_set apparmor=1 security=apparmor
 	if [ -f /boot/grub/grub.cfg ] && h_has update-grub; then
 		_mode=$(stat -c %a /boot/grub/grub.cfg)
 		if ! _out=$(update-grub 2>&1); then

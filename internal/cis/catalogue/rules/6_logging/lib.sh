@@ -426,6 +426,18 @@ EOF
 	else
 		h_say "no grub.cfg in the image: the bootloader installed later must read /etc/default/grub.d"
 	fi
+	_el=$(esp_kernel_lines)
+	if [ -n "$_el" ]; then
+		_bad=0
+		while read -r _l; do
+			# shellcheck disable=SC2086
+			audit_arg_ok "$1" "$2" "${3:-eq}" $_l || _bad=$((_bad + 1))
+		done <<EOF
+$_el
+EOF
+		h_say "$H_ESP_GRUB_CFG (the disk's boot configuration): $_bad kernel lines lack $1=$2${3:+ or more}"
+		[ "$_bad" = 0 ] || _lrc=1
+	fi
 	if [ -f /etc/kernel/cmdline ]; then
 		# shellcheck disable=SC2046
 		if audit_arg_ok "$1" "$2" "${3:-eq}" $(cat /etc/kernel/cmdline); then h_say "/etc/kernel/cmdline has it"; else h_say "/etc/kernel/cmdline lacks it"; _lrc=1; fi
@@ -455,6 +467,7 @@ audit_boot_arg_set() {
 		printf '%s%s=%s\n' "$_c" "$1" "$2" >/etc/kernel/cmdline
 		h_say "added $1=$2 to /etc/kernel/cmdline"
 	fi
+	esp_cmdline_set "$1=$2"
 	if [ -f /boot/grub/grub.cfg ] && h_has update-grub; then
 		update-grub >/dev/null 2>&1 && h_say "ran update-grub"
 	else
