@@ -54,10 +54,11 @@ build level2 false cis_level2_server
 printf '\n%-11s %3s %8s %8s %14s %14s %14s  %s\n' image run ssh cloud-init 'ssh.service' 'multi-user' 'cloud-final' 'hardening-aide-init'
 for image in unhardened level1 level2; do
 	for run in $(seq "$runs"); do
-		out=$("$work/vm-boot" -disk "$work/$image/out/disk.qcow2" -grow 6G -measure 2>/dev/null)
+		out=$("$work/vm-boot" -disk "$work/$image/out/disk.qcow2" -grow 6G -measure 2>"$work/$image/boot-$run.err") ||
+			{ echo "$image: boot failed:" >&2; tail -n 20 "$work/$image/boot-$run.err" >&2; continue; }
 		ssh=$(sed -n 's/^time to SSH: //p' <<<"$out")
 		ci=$(sed -n 's/^time to cloud-init done: \([^ ]*\).*/\1/p' <<<"$out")
-		read -r s m c < <(sed -n 's/^guest clock, since the kernel started: ssh.service \([^ ]*\) multi-user.target \([^ ]*\) cloud-final.service \([^ ]*\)/\1 \2 \3/p' <<<"$out")
+		read -r s m c < <(sed -n 's/^guest clock, since the kernel started: ssh.service \([^ ]*\) multi-user.target \([^ ]*\) cloud-final.service \([^ ]*\)/\1 \2 \3/p' <<<"$out") || true
 		aide=$(grep -o 'ActiveState=[a-z]* Result=[a-z-]*' <<<"$out" | head -n 1)
 		printf '%-11s %3s %8s %8s %14s %14s %14s  %s\n' "$image" "$run" "$ssh" "$ci" "$s" "$m" "$c" "${aide:-none}"
 	done

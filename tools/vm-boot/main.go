@@ -80,7 +80,7 @@ func measureBoot(ctx context.Context, v *vm.VM, ssh time.Duration) error {
 	// systemd's monotonic clock counts from the kernel's start, so these
 	// compare across images whatever the host's load before the boot.
 	units := []string{"ssh.service", "multi-user.target", "cloud-final.service"}
-	out, _, _, err = v.Run(ctx, "systemctl show -p ActiveEnterTimestampMonotonic --value "+strings.Join(units, " "))
+	out, _, _, err = v.Run(ctx, "sudo -n systemctl show -p ActiveEnterTimestampMonotonic --value "+strings.Join(units, " "))
 	if err != nil {
 		return err
 	}
@@ -93,7 +93,7 @@ func measureBoot(ctx context.Context, v *vm.VM, ssh time.Duration) error {
 	}
 	fmt.Println()
 	for _, cmd := range []string{"sudo -n systemd-analyze", "sudo -n systemd-analyze critical-chain --no-pager multi-user.target", "sudo -n systemctl --failed --no-legend --plain",
-		"systemctl show -p ActiveState -p Result hardening-aide-init.service 2>/dev/null | tr '\\n' ' '"} {
+		"sudo -n systemctl show -p ActiveState -p Result hardening-aide-init.service 2>/dev/null | tr '\\n' ' '"} {
 		out, _, _, err := v.Run(ctx, cmd)
 		if err != nil {
 			return err

@@ -444,7 +444,7 @@ rt_kmod() {
 		h_say "running: module $1 is loaded"
 		return 1
 	fi
-	h_say "running: module $1 is not loaded; modprobe -n -v: $(modprobe -n -v "$1" 2>&1 | head -n 2 | h_flat)"
+	h_say "running: module $1 is not loaded; modprobe -n -v: $(modprobe -n -v "$1" 2>&1 | head -n 2 | tr '\n' ' ')"
 }
 
 # rt_cmdline ARG...: pass when the running kernel was booted with each

@@ -560,7 +560,7 @@ rt_kmod() {
 		h_say "running: module $1 is loaded"
 		return 1
 	fi
-	h_say "running: module $1 is not loaded; modprobe -n -v: $(modprobe -n -v "$1" 2>&1 | head -n 2 | h_flat)"
+	h_say "running: module $1 is not loaded; modprobe -n -v: $(modprobe -n -v "$1" 2>&1 | head -n 2 | tr '\n' ' ')"
 }
 
 # rt_cmdline ARG...: pass when the running kernel was booted with each
@@ -1770,7 +1770,8 @@ svc2_rt_chrony_user() {
 	_cu=$(for _cp in /proc/[0-9]*; do
 		[ "$(cat "$_cp/comm" 2>/dev/null)" = chronyd ] || continue
 		getent passwd "$(awk '/^Uid:/ { print $2 }' "$_cp/status")" | cut -d: -f1
-	done | sort -u | h_flat)
+	done | sort -u | tr '\n' ' ')
+	_cu=${_cu% }
 	h_say "running: chronyd processes run as ${_cu:-nobody (not running)}"
 	case " $_cu " in *" _chrony "*) return 0 ;; esac
 	return 1
@@ -3328,11 +3329,18 @@ audit_covered() {
 			n = split(line, t, /[ \t]+/)
 			for (i = 1; i <= n; i++) {
 				if (t[i] == "-a" || t[i] == "-A") { C_act = t[++i]; if (C_act == "exit,always") C_act = "always,exit" }
-				else if (t[i] == "-S") C_sys = C_sys "," t[++i]
+				# auditctl -l prints path rules with "-S all": no syscall list.
+				else if (t[i] == "-S") { if (t[++i] != "all") C_sys = C_sys "," t[i] }
 				else if (t[i] == "-F" || t[i] == "-C") {
 					f = t[++i]
 					if (f ~ /^(key|k)=/) continue
 					sub(/^auid!=(-1|4294967295)$/, "auid!=unset", f)
+					# A comparison of two fields reads the same both ways
+					# (auditctl -l prints -C euid!=uid as -C uid!=euid).
+					if (t[i - 1] == "-C" && match(f, /!?=/)) {
+						lhs = substr(f, 1, RSTART - 1); op = substr(f, RSTART, RLENGTH); rhs = substr(f, RSTART + RLENGTH)
+						if (lhs > rhs) f = rhs op lhs
+					}
 					a[++k] = (t[i - 1] == "-C" ? "C:" : "") f
 				}
 				else if (t[i] == "-k") i++
@@ -3601,13 +3609,15 @@ ConditionPathExists=!/var/lib/aide/aide.db
 After=multi-user.target cloud-final.service
 
 [Service]
-Type=oneshot
+# exec, not oneshot: a oneshot's start job would keep the system
+# "starting" (is-system-running, systemd-analyze) until the database is
+# built.
+Type=exec
 ExecStart=/usr/sbin/aideinit --yes --force
 UMask=0027
 Nice=19
 CPUSchedulingPolicy=idle
 IOSchedulingClass=idle
-TimeoutStartSec=infinity
 
 [Install]
 WantedBy=multi-user.target

@@ -285,7 +285,8 @@ svc2_rt_chrony_user() {
 	_cu=$(for _cp in /proc/[0-9]*; do
 		[ "$(cat "$_cp/comm" 2>/dev/null)" = chronyd ] || continue
 		getent passwd "$(awk '/^Uid:/ { print $2 }' "$_cp/status")" | cut -d: -f1
-	done | sort -u | h_flat)
+	done | sort -u | tr '\n' ' ')
+	_cu=${_cu% }
 	h_say "running: chronyd processes run as ${_cu:-nobody (not running)}"
 	case " $_cu " in *" _chrony "*) return 0 ;; esac
 	return 1

@@ -629,11 +629,18 @@ audit_covered() {
 			n = split(line, t, /[ \t]+/)
 			for (i = 1; i <= n; i++) {
 				if (t[i] == "-a" || t[i] == "-A") { C_act = t[++i]; if (C_act == "exit,always") C_act = "always,exit" }
-				else if (t[i] == "-S") C_sys = C_sys "," t[++i]
+				# auditctl -l prints path rules with "-S all": no syscall list.
+				else if (t[i] == "-S") { if (t[++i] != "all") C_sys = C_sys "," t[i] }
 				else if (t[i] == "-F" || t[i] == "-C") {
 					f = t[++i]
 					if (f ~ /^(key|k)=/) continue
 					sub(/^auid!=(-1|4294967295)$/, "auid!=unset", f)
+					# A comparison of two fields reads the same both ways
+					# (auditctl -l prints -C euid!=uid as -C uid!=euid).
+					if (t[i - 1] == "-C" && match(f, /!?=/)) {
+						lhs = substr(f, 1, RSTART - 1); op = substr(f, RSTART, RLENGTH); rhs = substr(f, RSTART + RLENGTH)
+						if (lhs > rhs) f = rhs op lhs
+					}
 					a[++k] = (t[i - 1] == "-C" ? "C:" : "") f
 				}
 				else if (t[i] == "-k") i++
@@ -902,13 +909,15 @@ ConditionPathExists=!/var/lib/aide/aide.db
 After=multi-user.target cloud-final.service
 
 [Service]
-Type=oneshot
+# exec, not oneshot: a oneshot's start job would keep the system
+# "starting" (is-system-running, systemd-analyze) until the database is
+# built.
+Type=exec
 ExecStart=/usr/sbin/aideinit --yes --force
 UMask=0027
 Nice=19
 CPUSchedulingPolicy=idle
 IOSchedulingClass=idle
-TimeoutStartSec=infinity
 
 [Install]
 WantedBy=multi-user.target
