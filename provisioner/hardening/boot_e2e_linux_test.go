@@ -156,7 +156,7 @@ func bootProofLevel1(t *testing.T, v *vm.VM) {
 		"sudo -n nft list ruleset":                         "policy drop",
 		"cat /sys/module/apparmor/parameters/enabled":      "Y",
 		"cat /proc/cmdline":                                "security=apparmor",
-		"systemctl is-system-running || true":              "running",
+		"sudo -n systemctl is-system-running || true":      "running",
 		"sudo -n test -s /var/lib/aide/aide.db && echo db": "db",
 	})
 }
@@ -179,7 +179,7 @@ func bootProofLevel2(t *testing.T, v *vm.VM, ev string) {
 		`test "$(sudo -n aa-status --complaining)" = 0 && echo enforcing`: "enforcing",
 		"sudo -n true && echo sudo-ok":                                    "sudo-ok",
 		"cat /proc/cmdline":                                               "audit=1",
-		"systemctl is-system-running || true":                             "running",
+		"sudo -n systemctl is-system-running || true":                     "running",
 	})
 }
 
