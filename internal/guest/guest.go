@@ -12,6 +12,7 @@ import (
 	"io"
 	"path"
 	"strings"
+	"sync"
 	"time"
 
 	packersdk "github.com/hashicorp/packer-plugin-sdk/packer"
@@ -74,11 +75,15 @@ func (r *Runner) Run(ctx context.Context, s Script) (*Outcome, error) {
 	defer r.cleanup(out, scriptPath, resultsPath)
 
 	stderr := &tail{max: 4096}
-	progress := &lines{fn: r.Progress}
+	// Communicators copy stdout and stderr in goroutines of their own: each
+	// stream keeps its own partial line, and the callback is serialised.
+	var mu sync.Mutex
+	progressOut := &lines{fn: r.Progress, mu: &mu}
+	progressErr := &lines{fn: r.Progress, mu: &mu}
 	cmd := &packersdk.RemoteCmd{
 		Command: r.Command(scriptPath, resultsPath),
-		Stdout:  progress,
-		Stderr:  io.MultiWriter(stderr, progress),
+		Stdout:  progressOut,
+		Stderr:  io.MultiWriter(stderr, progressErr),
 	}
 	if r.Stdin != "" {
 		cmd.Stdin = strings.NewReader(r.Stdin)
@@ -87,7 +92,8 @@ func (r *Runner) Run(ctx context.Context, s Script) (*Outcome, error) {
 	if err := cmd.RunWithUi(ctx, r.Comm, discardUi{}); err != nil {
 		return out, fmt.Errorf("run script: %w", err)
 	}
-	progress.flush()
+	progressOut.flush()
+	progressErr.flush()
 	out.ExitStatus = cmd.ExitStatus()
 	out.Stderr = strings.TrimSpace(stderr.String())
 
@@ -158,13 +164,17 @@ func (t *tail) Write(p []byte) (int, error) {
 
 func (t *tail) String() string { return string(t.b) }
 
-// lines calls fn for every complete line; long lines are cut.
+// lines calls fn for every complete line; long lines are cut. mu guards
+// buf and fn, and may be shared by the writers of one command.
 type lines struct {
 	fn  func(string)
+	mu  *sync.Mutex
 	buf []byte
 }
 
 func (l *lines) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	l.buf = append(l.buf, p...)
 	for {
 		i := bytes.IndexByte(l.buf, '\n')
@@ -188,6 +198,8 @@ func (l *lines) emit(b []byte) {
 }
 
 func (l *lines) flush() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	if len(l.buf) > 0 {
 		l.emit(l.buf)
 		l.buf = nil
