@@ -26,10 +26,14 @@ func TestShellcheck(t *testing.T) {
 	plan := allRulesPlan(t, cat, "auto")
 	var spans []span
 	body := script(cat, plan, &spans)
-	// The rule test cases too, each as a function after the library.
+	// After them the test harness, and the rule test cases, each as a
+	// function.
 	var tests strings.Builder
-	tests.WriteString("rt_needs_network() { :; }\n")
 	line := bytes.Count(body, []byte("\n")) + 1
+	h := harness(t)
+	tests.WriteString(h)
+	spans = append(spans, span{line, line + strings.Count(h, "\n") - 1, "testdata/ruletest.sh"})
+	line += strings.Count(h, "\n")
 	for i, c := range ruleCases(t, cat) {
 		fmt.Fprintf(&tests, "rt_case_%d() {\n%s", i, c.varLines())
 		line += 1 + strings.Count(c.varLines(), "\n")

@@ -2,6 +2,8 @@ package cis
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -48,7 +50,8 @@ func TestRulesInChroot(t *testing.T) {
 		cases = keep
 	}
 	network := os.Getenv("HARDENING_RULETEST_NETWORK") != ""
-	lower := e2e.Unpack(t, e2e.CloudlikeTarball(t))
+	tarball := e2e.CloudlikeTarball(t)
+	lower := e2e.Unpack(t, tarball)
 	var apt *aptCache
 	if network {
 		apt = newAptCache(t)
@@ -65,7 +68,7 @@ func TestRulesInChroot(t *testing.T) {
 		lowers[i] = lower
 		if pk := c.packages(); pk != "" && apt != nil {
 			if layers[pk] == "" {
-				l, err := buildLayer(t, lower, lib, pk, apt)
+				l, err := cachedLayer(t, tarball, lower, lib, pk, apt)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -74,8 +77,13 @@ func TestRulesInChroot(t *testing.T) {
 			lowers[i] = layers[pk] + ":" + lower
 		}
 	}
+	if apt != nil && os.Getenv("HARDENING_RULETEST_ONLY") == "" {
+		// Every layer of the catalogue is in use: the others are stale.
+		t.Cleanup(func() { pruneLayers(t, layers) })
+	}
 	outs := make([]string, len(cases))
 	errs := make([]error, len(cases))
+	took := make([]time.Duration, len(cases))
 	var wg sync.WaitGroup
 	var aptMu sync.Mutex
 	sem := make(chan struct{}, ruleTestJobs(t))
@@ -90,7 +98,9 @@ func TestRulesInChroot(t *testing.T) {
 				aptMu.Lock()
 				defer aptMu.Unlock()
 			}
+			began := time.Now()
 			outs[i], errs[i] = runCase(t, lowers[i], lib, ctl, c, apt)
+			took[i] = time.Since(began)
 		}()
 	}
 	wg.Wait()
@@ -144,6 +154,7 @@ func TestRulesInChroot(t *testing.T) {
 			t.Errorf("%s %s: %s\n%s", c.Rule, c.Name, strings.Join(bad, "; "), out)
 		}
 	}
+	slowest(t, cases, took)
 	t.Logf("%d rule test cases ran in %s (%d skipped: they need the network, or a package the distribution lacks)", ran, time.Since(start).Round(time.Second), skipped)
 }
 
@@ -238,17 +249,125 @@ func buildLayer(t *testing.T, lower, lib, packages string, apt *aptCache) (layer
 	if err != nil {
 		return "", err
 	}
-	var b strings.Builder
-	b.WriteString(lib)
-	b.WriteString("\nPATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C\nexport PATH LC_ALL\n")
-	b.WriteString("H_WORK=$(mktemp -d) H_RESULTS=/dev/null H_CHROOT=1 H_CLOUD=none\nh_detect_os\n")
-	fmt.Fprintf(&b, "plat_pkg_install %s\n", packages)
+	script := lib + harness(t) + "rt_layer " + packages + "\n"
 	// A desktop (gdm3) or AIDE's hundreds of configuration files take
 	// minutes to install on a busy machine.
-	if out, err := runChroot(merged, b.String(), 30*time.Minute); err != nil {
+	if out, err := runChroot(merged, script, 30*time.Minute); err != nil {
 		return "", fmt.Errorf("install %s for the cases that need them: %w\n%s", packages, err, out)
 	}
 	return upper, nil
+}
+
+// cachedLayer is buildLayer's result, kept between runs in the user's
+// cache directory under a key of what it is built from: the rootfs
+// tarball (its size and time), the packages, the platform layer and the
+// harness. A layer with a desktop or AIDE takes minutes to install;
+// from the cache it costs nothing.
+func cachedLayer(t *testing.T, tarball, lower, lib, packages string, apt *aptCache) (string, error) {
+	fi, err := os.Stat(tarball)
+	if err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\n%d %d\n%s\n", tarball, fi.Size(), fi.ModTime().UnixNano(), packages)
+	// What installs the packages: the platform layer and the harness, not the
+	// rules (a change to a rule must not rebuild a desktop).
+	platform, err := filepath.Glob(filepath.Join("catalogue", "lib", "platform", "*.sh"))
+	if err != nil || len(platform) == 0 {
+		return "", fmt.Errorf("platform layer files: %v", err)
+	}
+	for _, f := range append(platform, filepath.Join("testdata", "ruletest.sh")) {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return "", err
+		}
+		h.Write(b)
+	}
+	dir := filepath.Join(layersDir(t), hex.EncodeToString(h.Sum(nil))[:16])
+	if _, err := os.Stat(filepath.Join(dir, "complete")); err == nil {
+		t.Logf("layer %q: %s (cached)", packages, dir)
+		return filepath.Join(dir, "upper"), nil
+	}
+	began := time.Now()
+	upper, err := buildLayer(t, lower, lib, packages, apt)
+	if err != nil {
+		return "", err
+	}
+	t.Logf("layer %q built in %s", packages, time.Since(began).Round(time.Second))
+	// Moved, not copied (the same filesystem keeps overlayfs's whiteouts and
+	// attributes); a layer that cannot move is used where it is.
+	tmp, err := os.MkdirTemp(filepath.Dir(dir), "building-")
+	if err != nil {
+		return "", err
+	}
+	if err := os.Rename(upper, filepath.Join(tmp, "upper")); err != nil {
+		t.Logf("layer %q not cached: %v", packages, err)
+		_ = os.Remove(tmp)
+		return upper, nil
+	}
+	if err := os.WriteFile(filepath.Join(tmp, "complete"), []byte(packages+"\n"), 0o644); err != nil {
+		return "", err
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		// Another run cached the same layer first: use that one.
+		_ = os.RemoveAll(tmp)
+	}
+	return filepath.Join(dir, "upper"), nil
+}
+
+// layersDir is where cachedLayer keeps the layers.
+func layersDir(t *testing.T) string {
+	base, err := os.UserCacheDir()
+	if err != nil {
+		t.Fatalf("layer cache: %v", err)
+	}
+	dir := filepath.Join(base, "packer-plugin-hardening", "ruletest-layers")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatalf("layer cache: %v", err)
+	}
+	return dir
+}
+
+// pruneLayers removes the cached layers a full run did not use (built for
+// an older rootfs, library or package set), and half-built ones. Nothing
+// is mounted on a layer: overlays use it as a lower directory only, and
+// they are released by then; a mount found below one stops the pruning.
+func pruneLayers(t *testing.T, inUse map[string]string) {
+	keep := map[string]bool{}
+	for _, upper := range inUse {
+		keep[filepath.Dir(upper)] = true
+	}
+	dir := layersDir(t)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Logf("prune layers: %v", err)
+		return
+	}
+	for _, e := range entries {
+		p := filepath.Join(dir, e.Name())
+		if keep[p] {
+			continue
+		}
+		if m := e2e.MountsBelow(p); len(m) > 0 {
+			t.Logf("prune layers: %s has mounts below it (%v): left", p, m)
+			continue
+		}
+		if err := os.RemoveAll(p); err != nil {
+			t.Logf("prune layers: %v", err)
+		}
+	}
+}
+
+// slowest logs the ten slowest cases: where the test's time goes.
+func slowest(t *testing.T, cases []ruleCase, took []time.Duration) {
+	idx := make([]int, len(cases))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.Slice(idx, func(a, b int) bool { return took[idx[a]] > took[idx[b]] })
+	for _, i := range idx[:min(10, len(idx))] {
+		t.Logf("slow: %s %s %s", took[i].Round(time.Second), cases[i].Rule, cases[i].Name)
+	}
 }
 
 var errTimeout = errors.New("timed out")
@@ -286,34 +405,13 @@ func runCase(t *testing.T, lowers, lib string, ctl *Control, c ruleCase, apt *ap
 	if err != nil {
 		return "", err
 	}
-	network := apt != nil
 	var b strings.Builder
 	b.WriteString(lib)
-	b.WriteString("\nPATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C\nexport PATH LC_ALL\n")
-	b.WriteString("H_WORK=$(mktemp -d) H_RESULTS=/dev/null H_CHROOT=1 H_CLOUD=none\nh_detect_os\nh_apply_cloud\n")
+	b.WriteString(harness(t))
+	fmt.Fprintf(&b, "RT_NETWORK=%d\n", b01(apt != nil))
 	b.WriteString(c.varLines())
-	// The case runs in this shell (it may choose parameters, like
-	// P_log_logger=journald), stopping at its first failing command.
-	fmt.Fprintf(&b, "RT_NETWORK=%s\n", map[bool]string{true: "1", false: "0"}[network])
-	b.WriteString("exec 3>&1\nrt_needs_network() { [ \"$RT_NETWORK\" = 1 ] || { echo 'RT_SKIP network' >&3; exit 0; }; }\n")
-	// The harness installed the packages in a layer below the case's.
-	b.WriteString("rt_packages() { rt_needs_network; for _p; do plat_pkg_is_installed \"$_p\" || { echo \"rt_packages: $_p is not installed\"; return 1; }; done; }\n")
-	fmt.Fprintf(&b, "rt_prepare() {\n%s\n}\ntrap 'sed \"s/^/prepare: /\" \"$H_WORK/prep\"' EXIT\nset -e\nrt_prepare >\"$H_WORK/prep\" 2>&1\nset +e\ntrap - EXIT\necho 'RT_PREP 0'\n", c.Prepare)
-	fmt.Fprintf(&b, "h_check %s before\necho \"RT_BEFORE $H_RC\"\nsed 's/^/check: /' \"$H_WORK/before.%s\"\n", ctl.Rule, ctl.Rule)
-	if c.Fail && ctl.Remediable() {
-		// The package step as h_packages does it, for this rule alone;
-		// installing needs the network.
-		if ctl.Install != "" {
-			fmt.Fprintf(&b, "for _p in $(inst_%s); do plat_pkg_is_installed \"$_p\" || rt_needs_network; done\n", ctl.Rule)
-		}
-		fmt.Fprintf(&b, "B_%[1]s=1 X_%[1]s=r H_RULES=%[1]s\nh_packages\n", ctl.Rule)
-		if ctl.Fix != "" {
-			fmt.Fprintf(&b, "( set -e; fix_%s ) >\"$H_WORK/fix\" 2>&1\necho \"RT_FIX $?\"\nsed 's/^/fix: /' \"$H_WORK/fix\"\n", ctl.Rule)
-		} else {
-			b.WriteString("echo 'RT_FIX 0'\n")
-		}
-		fmt.Fprintf(&b, "h_check %s after\necho \"RT_AFTER $H_RC\"\nsed 's/^/check after: /' \"$H_WORK/after.%s\"\n", ctl.Rule, ctl.Rule)
-	}
+	fmt.Fprintf(&b, "rt_prepare() {\n%s\n}\n", c.Prepare)
+	fmt.Fprintf(&b, "rt_case %s %d %d\n", ctl.Rule, b01(c.Fail), b01(ctl.Remediable()))
 	out, err = runChroot(merged, b.String(), 10*time.Minute)
 	if errors.Is(err, errTimeout) {
 		return out, err

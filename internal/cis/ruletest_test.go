@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
@@ -187,4 +188,23 @@ func allRulesPlan(t testing.TB, cat *Catalogue, cloud string) *Plan {
 		t.Fatal(err)
 	}
 	return plan
+}
+
+// harness is testdata/ruletest.sh: the shell that runs a case in the chroot
+// (rt_case, rt_layer) and the helpers cases call (rt_packages, ...).
+func harness(t testing.TB) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", "ruletest.sh"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b) + "\n"
+}
+
+// b01 is a shell boolean.
+func b01(v bool) int {
+	if v {
+		return 1
+	}
+	return 0
 }
