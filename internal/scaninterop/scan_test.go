@@ -119,14 +119,14 @@ func dropEpoch(v string) string {
 // and trivy on the CycloneDX and SPDX documents, all offline against the
 // fixture databases, and compares what each reports with the table.
 func TestScannersMatchExactly(t *testing.T) {
-	tools := scannerTools(t)
-	dbs := fixtureDatabases(t, tools)
+	tl := scannerTools(t)
+	dbs := fixtureDatabases(t, tl)
 	for _, v := range variants {
-		docs := documents(t, v.mutate)
+		d := documents(t, v.mutate)
 		for _, s := range scans {
 			t.Run(v.name+"/"+s.name, func(t *testing.T) {
 				start := time.Now()
-				got := s.run(t, tools, dbs, docs)
+				got := s.run(t, tl, dbs, d)
 				t.Logf("%s: %d matches in %s", s.name, len(got), time.Since(start).Round(time.Millisecond))
 				want := v.want
 				if s.oneArch {
