@@ -85,13 +85,17 @@ func buildTrivy(fx Fixture) error {
 	if err != nil {
 		return fmt.Errorf("optimize: %w", err)
 	}
-	for name, del := range map[string]func() error{
-		"vulnerability ID":     dbc.DeleteVulnerabilityIDBucket,
-		"vulnerability detail": dbc.DeleteVulnerabilityDetailBucket,
-		"advisory detail":      dbc.DeleteAdvisoryDetailBucket,
+	// In trivy-db's order (pkg/vulndb cleanup).
+	for _, c := range []struct {
+		name string
+		del  func() error
+	}{
+		{"vulnerability ID", dbc.DeleteVulnerabilityIDBucket},
+		{"vulnerability detail", dbc.DeleteVulnerabilityDetailBucket},
+		{"advisory detail", dbc.DeleteAdvisoryDetailBucket},
 	} {
-		if err := del(); err != nil {
-			return fmt.Errorf("delete %s bucket: %w", name, err)
+		if err := c.del(); err != nil {
+			return fmt.Errorf("delete %s bucket: %w", c.name, err)
 		}
 	}
 	return nil
