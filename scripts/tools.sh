@@ -12,6 +12,9 @@ set -euo pipefail
 PACKER_VERSION="${PACKER_VERSION:-v1.16.0}"
 SDK_VERSION="${SDK_VERSION:-v0.6.10}"
 COSIGN_VERSION="${COSIGN_VERSION:-v3.1.3}"
+GRYPE_VERSION="${GRYPE_VERSION:-v0.121.3}"
+SYFT_VERSION="${SYFT_VERSION:-v1.57.2}"
+TRIVY_VERSION="${TRIVY_VERSION:-v0.74.0}"
 TOOLS_DIR="${HARDENING_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/packer-plugin-hardening/bin}"
 mkdir -p "$TOOLS_DIR"
 
@@ -45,6 +48,39 @@ build_sdc() {
 }
 if [ "${1:-}" = packer-sdc ]; then
 	build_sdc
+	exit 0
+fi
+
+# build_scanners builds stock grype, syft and trivy, and the vulnerability DB
+# fixture writer (tools/vulnfixture), for the scanner interoperability tests of
+# the SBOMs (internal/scaninterop); `tools.sh scanners` builds only these.
+build_scanners() {
+	local name module version pkg experiment src hash
+	while read -r name module version pkg experiment; do
+		if [ ! -x "$TOOLS_DIR/$name-$version" ]; then
+			log "building $name $version into $TOOLS_DIR (about 5 minutes)"
+			GOEXPERIMENT="${experiment#-}" build_from_module "$module" "$version" "$pkg" "$TOOLS_DIR/$name-$version"
+		fi
+		ln -sf "$name-$version" "$TOOLS_DIR/$name"
+	done <<-EOF
+		grype github.com/anchore/grype $GRYPE_VERSION ./cmd/grype -
+		syft github.com/anchore/syft $SYFT_VERSION ./cmd/syft -
+		trivy github.com/aquasecurity/trivy $TRIVY_VERSION ./cmd/trivy jsonv2
+	EOF
+	# The fixture writer is keyed by a hash of its sources, so an edit rebuilds it.
+	src="$(cd "$(dirname "${BASH_SOURCE[0]}")/../tools/vulnfixture" && pwd)"
+	hash=$(cd "$src" && cat go.mod go.sum ./*.go | sha256sum | cut -c1-12)
+	if [ ! -x "$TOOLS_DIR/vulnfixture-$hash" ]; then
+		log "building vulnfixture $hash into $TOOLS_DIR (about a minute)"
+		(cd "$src" && CGO_ENABLED=0 go build -trimpath -o "$TOOLS_DIR/vulnfixture-$hash.tmp" .)
+		mv "$TOOLS_DIR/vulnfixture-$hash.tmp" "$TOOLS_DIR/vulnfixture-$hash"
+	fi
+	ln -sf "vulnfixture-$hash" "$TOOLS_DIR/vulnfixture"
+	# Earlier builds are stale (about 100 MB each).
+	find "$TOOLS_DIR" -maxdepth 1 -name 'vulnfixture-*' ! -name "vulnfixture-$hash" -delete
+}
+if [ "${1:-}" = scanners ]; then
+	build_scanners
 	exit 0
 fi
 
@@ -96,4 +132,6 @@ if [ ! -x "$TOOLS_DIR/cosign-$COSIGN_VERSION" ]; then
 	build_from_module github.com/sigstore/cosign/v3 "$COSIGN_VERSION" ./cmd/cosign "$TOOLS_DIR/cosign-$COSIGN_VERSION"
 fi
 ln -sf "cosign-$COSIGN_VERSION" "$TOOLS_DIR/cosign"
+
+build_scanners
 log "ready: $TOOLS_DIR"
