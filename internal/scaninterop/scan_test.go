@@ -3,6 +3,8 @@ package scaninterop_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -216,7 +218,33 @@ func scannerTools(t *testing.T) tools {
 		}
 		t.Skip(msg)
 	}
+	// The fixture writer must be the build of today's sources, as tools.sh
+	// names it, not one left from before an edit.
+	if want, err := vulnfixtureBuild(); err != nil {
+		t.Fatal(err)
+	} else if got, _ := os.Readlink(tl.vulnfixture); got != want {
+		t.Fatalf("%s is %q, not the build of tools/vulnfixture as it is now (%s): run scripts/tools.sh scanners", tl.vulnfixture, got, want)
+	}
 	return tl
+}
+
+// vulnfixtureBuild is the file name scripts/tools.sh gives the build of
+// tools/vulnfixture: a digest of its go.mod, go.sum and Go files.
+func vulnfixtureBuild() (string, error) {
+	src := filepath.Join("..", "..", "tools", "vulnfixture")
+	goFiles, err := filepath.Glob(filepath.Join(src, "*.go"))
+	if err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	for _, f := range append([]string{filepath.Join(src, "go.mod"), filepath.Join(src, "go.sum")}, goFiles...) {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return "", fmt.Errorf("digest tools/vulnfixture: %w", err)
+		}
+		h.Write(b)
+	}
+	return "vulnfixture-" + hex.EncodeToString(h.Sum(nil))[:12], nil
 }
 
 // databases are the cache directories the scanners read offline.
