@@ -43,17 +43,21 @@ func unhardenedDisk(t *testing.T) string {
 	return filepath.Join(out, "disk.qcow2")
 }
 
+// bootedSource names the null source of the booted builds, and so their
+// evidence directory (evidence_dir/<build name>/, the source's name).
+const bootedSource = "vm"
+
 // hardenBooted runs a null build over SSH to v with the given provisioners
 // and returns its output.
 func hardenBooted(t *testing.T, v *vm.VM, evidenceDir, provisioners string) (string, error) {
 	t.Helper()
-	tpl := v.NullSource("vm") + fmt.Sprintf(`
+	tpl := v.NullSource(bootedSource) + fmt.Sprintf(`
 build {
   name    = "booted"
-  sources = ["source.null.vm"]
+  sources = ["source.null.%s"]
 %s
 }
-`, strings.ReplaceAll(provisioners, "EVIDENCE", evidenceDir))
+`, bootedSource, strings.ReplaceAll(provisioners, "EVIDENCE", evidenceDir))
 	return e2e.Build(t, tpl, nil)
 }
 
@@ -147,7 +151,7 @@ func bootProofLevel1(t *testing.T, v *vm.VM) {
 			t.Errorf("build output lacks %q", want)
 		}
 	}
-	res := readEvidence(t, ev, "booted")
+	res := readEvidence(t, ev, bootedSource)
 	assertHardened(t, res, "debian12")
 	if res.Chroot {
 		t.Error("a booted guest was taken for a chroot")
@@ -157,7 +161,7 @@ func bootProofLevel1(t *testing.T, v *vm.VM) {
 	// PAM and firewall are in effect, and the values are in effect.
 	assertRunning(t, v, map[string]string{
 		"sudo -n true && echo sudo-ok":                     "sudo-ok",
-		"sysctl -n net.ipv4.conf.all.send_redirects":       "0",
+		"cat /proc/sys/net/ipv4/conf/all/send_redirects":   "0",
 		"findmnt -kno OPTIONS /tmp":                        "noexec",
 		"sudo -n nft list ruleset":                         "policy drop",
 		"cat /sys/module/apparmor/parameters/enabled":      "Y",
@@ -177,7 +181,7 @@ func bootProofLevel2(t *testing.T, v *vm.VM, ev string) {
 	if err != nil {
 		t.Fatalf("Level 2 hardening with reboot_and_audit: %v\n%s", err, log)
 	}
-	res := readEvidence(t, ev, "booted")
+	res := readEvidence(t, ev, bootedSource)
 	assertProvenAtBoot(t, res)
 	// auditd with immutable rules, AppArmor enforcing: and still reachable.
 	assertRunning(t, v, map[string]string{
@@ -195,7 +199,7 @@ func bootProofLevel2(t *testing.T, v *vm.VM, ev string) {
 // the Level 2 build's evidence in ev, as a last provisioner of that build
 // would.
 func bootProofPlanted(t *testing.T, v *vm.VM, ev string) {
-	before := readEvidence(t, ev, "booted").BootProof
+	before := readEvidence(t, ev, bootedSource).BootProof
 	log, err := hardenBooted(t, v, ev, `
   provisioner "shell" {
     inline = ["printf 'ListenAddress 192.0.2.1\\n' | sudo -n tee /etc/ssh/sshd_config.d/zz-planted.conf >/dev/null"]
@@ -215,7 +219,7 @@ func bootProofPlanted(t *testing.T, v *vm.VM, ev string) {
 	if strings.Contains(log, "Proven at boot") {
 		t.Error("the failed build claims a boot proof")
 	}
-	if after := readEvidence(t, ev, "booted").BootProof; after == nil || after.BootID != before.BootID {
+	if after := readEvidence(t, ev, bootedSource).BootProof; after == nil || after.BootID != before.BootID {
 		t.Errorf("the failed proof changed the evidence's boot proof: %+v, was %+v", after, before)
 	}
 }
