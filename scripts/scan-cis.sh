@@ -19,6 +19,12 @@
 # host's sources.list is not touched), unpacked with dpkg-deb and cached.
 # Override with SSG_VERSION=... / PROFILE=... (e.g. cis_level2_server).
 #
+# Offline, the rules that judge the running system fail whatever the image
+# holds: mounts (partition_for_*), /sys (AppArmor's loaded profiles), a
+# process's environment (root_path_*), and SCE scripts that query the
+# scanning host (set_nftables_base_chain runs nft there).
+# docs/guides/openscap.md lists every rule that still fails, and why.
+#
 # Run as root (bind mount). The rootfs is never changed: it is scanned through
 # a read-only bind mount in a private mount namespace, so the mount vanishes
 # with the process even on SIGKILL, and the EXIT trap unmounts it anyway.

@@ -353,14 +353,21 @@ sshd_set() {
 	printf '%s %s\n' "$1" "$2" >>"$H_SSHD_DROPIN.tmp"
 	chmod 0600 "$H_SSHD_DROPIN.tmp" && mv "$H_SSHD_DROPIN.tmp" "$H_SSHD_DROPIN"
 	# The main file says the same, outside any Match block, for people and
-	# scanners that read only sshd_config; the drop-in still decides.
+	# scanners that read only sshd_config; the drop-in still decides. Not
+	# for the access lists: sshd applies every AllowUsers, AllowGroups,
+	# DenyUsers and DenyGroups line (they are not first-wins), so they stay
+	# on one line, in the drop-in, and a copy of it in the main file (from
+	# an earlier version of this function) goes.
+	_dup=0
+	case $(printf '%s' "$1" | tr '[:upper:]' '[:lower:]') in allowusers | allowgroups | denyusers | denygroups) _dup=1 ;; esac
 	cp -p /etc/ssh/sshd_config "$H_WORK/sshd_config.bak"
-	awk -v k="$1" -v line="$1 $2" '
+	awk -v k="$1" -v line="$1 $2" -v dup="$_dup" '
 		BEGIN { lk = tolower(k) }
-		/^[[:space:]]*[Mm]atch[[:space:]]/ { if (!done) print line; done = 1; inmatch = 1 }
-		!inmatch && tolower($1) == lk { if (!done) print line; done = 1; next }
+		/^[[:space:]]*[Mm]atch[[:space:]]/ { if (!done && !dup) print line; done = 1; inmatch = 1 }
+		!inmatch && dup && tolower($1) == lk { l = $0; sub(/^[[:space:]]*[^[:space:]]+[[:space:]]+/, "", l); sub(/[[:space:]]+$/, "", l); if (k " " l == line) next }
+		!inmatch && !dup && tolower($1) == lk { if (!done) print line; done = 1; next }
 		{ print }
-		END { if (!done) print line }' /etc/ssh/sshd_config >/etc/ssh/sshd_config.hardening.tmp &&
+		END { if (!done && !dup) print line }' /etc/ssh/sshd_config >/etc/ssh/sshd_config.hardening.tmp &&
 		cat /etc/ssh/sshd_config.hardening.tmp >/etc/ssh/sshd_config && rm -f /etc/ssh/sshd_config.hardening.tmp
 	# shellcheck disable=SC2046
 	if ! _err=$(sshd -t $(sshd_args) 2>&1); then

@@ -469,14 +469,21 @@ sshd_set() {
 	printf '%s %s\n' "$1" "$2" >>"$H_SSHD_DROPIN.tmp"
 	chmod 0600 "$H_SSHD_DROPIN.tmp" && mv "$H_SSHD_DROPIN.tmp" "$H_SSHD_DROPIN"
 	# The main file says the same, outside any Match block, for people and
-	# scanners that read only sshd_config; the drop-in still decides.
+	# scanners that read only sshd_config; the drop-in still decides. Not
+	# for the access lists: sshd applies every AllowUsers, AllowGroups,
+	# DenyUsers and DenyGroups line (they are not first-wins), so they stay
+	# on one line, in the drop-in, and a copy of it in the main file (from
+	# an earlier version of this function) goes.
+	_dup=0
+	case $(printf '%s' "$1" | tr '[:upper:]' '[:lower:]') in allowusers | allowgroups | denyusers | denygroups) _dup=1 ;; esac
 	cp -p /etc/ssh/sshd_config "$H_WORK/sshd_config.bak"
-	awk -v k="$1" -v line="$1 $2" '
+	awk -v k="$1" -v line="$1 $2" -v dup="$_dup" '
 		BEGIN { lk = tolower(k) }
-		/^[[:space:]]*[Mm]atch[[:space:]]/ { if (!done) print line; done = 1; inmatch = 1 }
-		!inmatch && tolower($1) == lk { if (!done) print line; done = 1; next }
+		/^[[:space:]]*[Mm]atch[[:space:]]/ { if (!done && !dup) print line; done = 1; inmatch = 1 }
+		!inmatch && dup && tolower($1) == lk { l = $0; sub(/^[[:space:]]*[^[:space:]]+[[:space:]]+/, "", l); sub(/[[:space:]]+$/, "", l); if (k " " l == line) next }
+		!inmatch && !dup && tolower($1) == lk { if (!done) print line; done = 1; next }
 		{ print }
-		END { if (!done) print line }' /etc/ssh/sshd_config >/etc/ssh/sshd_config.hardening.tmp &&
+		END { if (!done && !dup) print line }' /etc/ssh/sshd_config >/etc/ssh/sshd_config.hardening.tmp &&
 		cat /etc/ssh/sshd_config.hardening.tmp >/etc/ssh/sshd_config && rm -f /etc/ssh/sshd_config.hardening.tmp
 	# shellcheck disable=SC2046
 	if ! _err=$(sshd -t $(sshd_args) 2>&1); then
@@ -2607,7 +2614,13 @@ s5_pwq_set() {
 }
 
 # s5_pam_profiles writes our pam-auth-update profiles for faillock and
-# pwhistory (Debian's way of composing the common-* stacks).
+# pwhistory (Debian's way of composing the common-* stacks). The faillock
+# lines have the form auditors' scanners (OpenSCAP's CIS and STIG content)
+# look for: preauth "required" (a locked account fails at the end of the
+# stack instead of at once: denied all the same), then authfail, then
+# "sufficient ... authsucc". A successful pam_unix jumps past both
+# (pam-auth-update's success=end), so the count is reset by the account
+# line, as in the benchmark's own profiles.
 s5_pam_profiles() {
 	cat >/usr/share/pam-configs/hardening-faillock <<EOF
 Name: Lock accounts after repeated failed logins (packer-plugin-hardening)
@@ -2616,6 +2629,7 @@ Priority: 0
 Auth-Type: Primary
 Auth:
 	[default=die] pam_faillock.so authfail
+	sufficient pam_faillock.so authsucc
 EOF
 	cat >/usr/share/pam-configs/hardening-faillock-notify <<EOF
 Name: Count failed logins and reset the count on success (packer-plugin-hardening)
@@ -2623,7 +2637,7 @@ Default: yes
 Priority: 1024
 Auth-Type: Primary
 Auth:
-	requisite pam_faillock.so preauth
+	required pam_faillock.so preauth
 Account-Type: Primary
 Account:
 	required pam_faillock.so
@@ -2752,6 +2766,44 @@ log_jd_set() {
 	printf '%s=%s\n' "$1" "$2" >>"$LOG_JD_DROPIN.tmp"
 	chmod 0644 "$LOG_JD_DROPIN.tmp" && mv "$LOG_JD_DROPIN.tmp" "$LOG_JD_DROPIN"
 	h_say "set $1=$2 in $LOG_JD_DROPIN (journald reads it at boot)"
+}
+
+# log_jd_main_is KEY VALUE: /etc/systemd/journald.conf itself sets KEY, and
+# only to VALUE. Auditors' scanners (OpenSCAP's CIS content) read that file
+# and not the drop-ins, so the value is written there too.
+log_jd_main_is() {
+	_f=/etc/systemd/journald.conf
+	_v=$(awk -v k="$1" '
+		/^[ \t]*[#;]/ { next }
+		{ i = index($0, "="); if (i == 0) next; n = substr($0, 1, i - 1); gsub(/[ \t]/, "", n) }
+		n == k { v = substr($0, i + 1); gsub(/^[ \t]+|[ \t]+$/, "", v); print tolower(v) }' "$_f" 2>/dev/null | sort -u)
+	_want=$(printf '%s' "$2" | tr '[:upper:]' '[:lower:]')
+	[ "$_v" = "$_want" ] && return 0
+	h_say "$_f sets $1 to ${_v:-nothing} itself (scanners read only this file); $1=$2 will be written there as well"
+	return 1
+}
+
+# log_jd_main_set KEY VALUE: KEY=VALUE in the [Journal] section of
+# /etc/systemd/journald.conf, in place of its other KEY lines (the
+# distribution's commented default included). Without the file, it starts
+# from the vendor copy in /usr/lib, if any.
+log_jd_main_set() {
+	_f=/etc/systemd/journald.conf
+	if [ ! -f "$_f" ]; then
+		mkdir -p "${_f%/*}"
+		if [ -f /usr/lib/systemd/journald.conf ]; then cp /usr/lib/systemd/journald.conf "$_f"; else printf '[Journal]\n' >"$_f"; fi
+		chmod 0644 "$_f"
+	fi
+	awk -v k="$1" -v v="$2" '
+		function put() { if (!done) print k "=" v; done = 1 }
+		/^[ \t]*\[/ { if (sec == "Journal") put(); sec = $0; gsub(/[ \t\[\]]/, "", sec); print; next }
+		{ l = $0; sub(/^[ \t]*[#;]?[ \t]*/, "", l); i = index(l, "="); n = i ? substr(l, 1, i - 1) : ""; gsub(/[ \t]/, "", n) }
+		n == k && sec == "Journal" { put(); next }
+		n == k && $0 !~ /^[ \t]*[#;]/ { next }
+		{ print }
+		END { if (!done) { if (sec != "Journal") print "[Journal]"; put() } }' "$_f" >"$_f.tmp"
+	cat "$_f.tmp" >"$_f" && rm -f "$_f.tmp"
+	h_say "set $1=$2 in $_f too (where scanners read it)"
 }
 
 log_jd_rotation_check() {
@@ -5561,7 +5613,17 @@ fix_sshd_public_host_keys_permissions() {
 chk_sshd_access_limited() {
 	sshd_installed || return 2
 	_eff=$(sshd_effective | grep -Ei '^(allowusers|allowgroups|denyusers|denygroups) ')
-	if [ -n "$_eff" ]; then h_say "$_eff"; return 0; fi
+	if [ -n "$_eff" ]; then
+		h_say "$_eff"
+		# sshd applies every line of these keywords (they are not first-wins):
+		# one line each, outside Match blocks, so what a reader (or scanner)
+		# finds is what applies.
+		_dup=$(for _f in /etc/ssh/sshd_config /etc/ssh/sshd_config.d/*.conf; do
+			[ -f "$_f" ] && awk 'tolower($1) == "match" { exit } tolower($1) ~ /^(allowusers|allowgroups|denyusers|denygroups)$/ { print tolower($1) }' "$_f"
+		done | sort | uniq -d | tr '\n' ' ')
+		[ -z "$_dup" ] && return 0
+		h_say "on more than one line (sshd applies them all): $_dup"; return 1
+	fi
 	if [ -z "$P_ssh_allow_users$P_ssh_allow_groups$P_ssh_deny_users$P_ssh_deny_groups" ]; then
 		h_say 'no AllowUsers/AllowGroups/DenyUsers/DenyGroups; set parameters ssh_allow_groups (or ssh_allow_users, ssh_deny_users, ssh_deny_groups) to users or groups that include the build user and the cloud default users'
 		return 3
@@ -5930,10 +5992,16 @@ fix_pam_pwhistory_enabled() {
 
 # pam_faillock_deny: Accounts lock after at most five failed logins
 chk_pam_faillock_deny() {
-	_v=$(s5_faillock deny); h_say "faillock deny = ${_v:-unset (default 3)}"; [ -z "$_v" ] || { [ "$_v" -ge 1 ] && [ "$_v" -le "$P_pam_faillock_deny" ]; }
+	_v=$(s5_faillock deny); h_say "faillock deny = ${_v:-unset (built-in default 3)}"
+	[ -n "$_v" ] || { h_say 'deny is only the built-in default; it will be written to faillock.conf, where scanners read it'; return 1; }
+	[ "$_v" -ge 1 ] && [ "$_v" -le "$P_pam_faillock_deny" ]
 }
 fix_pam_faillock_deny() {
-	kv_set /etc/security/faillock.conf deny "$P_pam_faillock_deny" ' = '
+	# Unset means pam_faillock's built-in 3: made explicit as it is, never
+	# raised to the parameter.
+	_d=$P_pam_faillock_deny
+	[ -n "$(s5_faillock deny)" ] || [ "$_d" -le 3 ] || _d=3
+	kv_set /etc/security/faillock.conf deny "$_d" ' = '
 }
 
 # pam_faillock_unlock_time: Locked accounts stay locked for at least 15 minutes
@@ -5968,10 +6036,24 @@ inst_pwquality_minlen() {
 
 # pwquality_complexity: Passwords mix character classes
 chk_pwquality_complexity() {
-	pkg_installed libpam-pwquality >/dev/null || { h_say 'libpam-pwquality is not installed'; return 1; }; s5_pwq_cmp minclass ge "$P_pwquality_minclass"
+	pkg_installed libpam-pwquality >/dev/null || { h_say 'libpam-pwquality is not installed'; return 1; }
+	s5_pwq_cmp minclass ge "$P_pwquality_minclass" || return 1
+	[ "$P_pwquality_minclass" = 4 ] || return 0
+	# minclass 4 already requires every class; scanners also want each class's
+	# credit written (-1 or lower: at least one character of that class).
+	_crc=0
+	for _k in dcredit ucredit lcredit ocredit; do
+		_c=$(s5_pwq_value $_k)
+		case $_c in -[1-9] | -[1-9][0-9]) ;; *) h_say "pwquality $_k = ${_c:-unset}: -1 will be written with minclass 4"; _crc=1 ;; esac
+	done
+	return $_crc
 }
 fix_pwquality_complexity() {
-	s5_pwq_set minclass "$P_pwquality_minclass"
+	[ "$(s5_pwq_value minclass)" -ge "$P_pwquality_minclass" ] 2>/dev/null || s5_pwq_set minclass "$P_pwquality_minclass"
+	[ "$P_pwquality_minclass" = 4 ] || return 0
+	for _k in dcredit ucredit lcredit ocredit; do
+		case $(s5_pwq_value $_k) in -[1-9] | -[1-9][0-9]) ;; *) s5_pwq_set $_k -1 ;; esac
+	done
 }
 inst_pwquality_complexity() {
 	printf '%s ' libpam-pwquality
@@ -6001,7 +6083,9 @@ inst_pwquality_maxsequence() {
 
 # pwquality_dictcheck: Passwords are checked against a dictionary
 chk_pwquality_dictcheck() {
-	_v=$(s5_pwq_value dictcheck); h_say "pwquality dictcheck = ${_v:-unset (default 1)}"; [ "${_v:-1}" != 0 ]
+	_v=$(s5_pwq_value dictcheck); h_say "pwquality dictcheck = ${_v:-unset (built-in default 1)}"
+	[ -n "$_v" ] || { h_say 'dictcheck is only the built-in default; it will be written to pwquality.conf, where scanners read it'; return 1; }
+	[ "$_v" != 0 ]
 }
 fix_pwquality_dictcheck() {
 	s5_pwq_set dictcheck 1
@@ -6012,9 +6096,10 @@ inst_pwquality_dictcheck() {
 
 # pwquality_enforcing: Weak passwords are refused, not only warned about
 chk_pwquality_enforcing() {
-	_v=$(s5_pwq_value enforcing); h_say "pwquality enforcing = ${_v:-unset (default 1)}"
+	_v=$(s5_pwq_value enforcing); h_say "pwquality enforcing = ${_v:-unset (built-in default 1)}"
 	grep -Eq '^[^#]*pam_pwquality\.so.*enforcing=0' /etc/pam.d/common-password 2>/dev/null && { h_say 'enforcing=0 on the PAM line'; return 1; }
-	[ "${_v:-1}" != 0 ]
+	[ -n "$_v" ] || { h_say 'enforcing is only the built-in default; it will be written to pwquality.conf, where scanners read it'; return 1; }
+	[ "$_v" != 0 ]
 }
 fix_pwquality_enforcing() {
 	s5_pwq_set enforcing 1
@@ -6117,7 +6202,14 @@ fix_pass_warn_age() {
 
 # pass_hash_strong: New passwords are hashed with yescrypt or SHA-512 (login.defs)
 chk_pass_hash_strong() {
-	_v=$(kv_value /etc/login.defs ENCRYPT_METHOD); h_say "ENCRYPT_METHOD ${_v:-unset}"; case $_v in SHA512 | YESCRYPT) return 0 ;; esac; return 1
+	_v=$(kv_value /etc/login.defs ENCRYPT_METHOD); h_say "ENCRYPT_METHOD ${_v:-unset}"
+	case $_v in SHA512 | YESCRYPT) ;; *) return 1 ;; esac
+	# chpasswd and newusers (login.defs) should hash like passwd (pam_unix): on a
+	# yescrypt PAM stack, with a shadow that knows YESCRYPT (its login.defs
+	# documents it), SHA512 here is the weaker of the two.
+	[ "$_v" = SHA512 ] && grep -Eqs '^[^#]*password.*pam_unix\.so.*[[:space:]]yescrypt([[:space:]]|$)' /etc/pam.d/common-password &&
+		grep -q YESCRYPT /etc/login.defs && { h_say 'pam_unix hashes with yescrypt'; return 1; }
+	return 0
 }
 fix_pass_hash_strong() {
 	kv_set /etc/login.defs ENCRYPT_METHOD YESCRYPT '	'
@@ -6227,7 +6319,10 @@ chk_shell_timeout() {
 	_v=$(echo "$_l" | grep -Eo 'TMOUT=[0-9]+' | cut -d= -f2 | sort -n | tail -1)
 	h_say "TMOUT: ${_v:-not set}"
 	[ -n "$_v" ] && [ "$_v" -ge 1 ] && [ "$_v" -le "$P_shell_timeout" ] || return 1
-	grep -Eqs '^[^#]*readonly[[:space:]]+TMOUT' /etc/profile /etc/profile.d/*.sh /etc/bash.bashrc && grep -Eqs '^[^#]*export[[:space:]]+TMOUT' /etc/profile /etc/profile.d/*.sh /etc/bash.bashrc
+	grep -Eqs '^[^#]*readonly[[:space:]]+TMOUT' /etc/profile /etc/profile.d/*.sh /etc/bash.bashrc && grep -Eqs '^[^#]*export[[:space:]]+TMOUT' /etc/profile /etc/profile.d/*.sh /etc/bash.bashrc || return 1
+	# Scanners (OpenSCAP's CIS content) look for bash's one-line form too.
+	grep -Eqs '^[[:space:]]*(typeset|declare)[[:space:]]+-xr[[:space:]]+TMOUT=[0-9]+' /etc/profile /etc/profile.d/*.sh && return 0
+	h_say "no 'declare -xr TMOUT=N' in /etc/profile or /etc/profile.d (the form scanners look for)"; return 1
 }
 fix_shell_timeout() {
 	# TMOUT set (or made readonly) elsewhere could win over ours: ours is the
@@ -6238,12 +6333,18 @@ fix_shell_timeout() {
 		grep -Eq '^[^#]*\bTMOUT\b' "$_f" || continue
 		sed -i -E '/^[^#]*\bTMOUT\b/s/^/# /' "$_f" && h_say "commented out TMOUT in $_f"
 	done
+	# bash gets the one-line form scanners look for; other sh (dash has no
+	# declare) the POSIX one that CIS's audit reads.
 	cat >/etc/profile.d/50-hardening-tmout.sh <<-EOF
 		# Written by packer-plugin-hardening: idle interactive shells end.
 		if ! readonly -p 2>/dev/null | grep -q TMOUT; then
+		if [ -n "\${BASH_VERSION:-}" ]; then
+		declare -xr TMOUT=$P_shell_timeout
+		else
 		TMOUT=$P_shell_timeout
 		readonly TMOUT
 		export TMOUT
+		fi
 		fi
 		EOF
 	chmod 0644 /etc/profile.d/50-hardening-tmout.sh; h_say "TMOUT=$P_shell_timeout in /etc/profile.d/50-hardening-tmout.sh"
@@ -6358,10 +6459,10 @@ rt_journald_remote_receiver_disabled() {
 # journald_no_forward_to_syslog: journald does not forward to a syslog daemon
 chk_journald_no_forward_to_syslog() {
 	{ [ "$P_log_logger" = journald ]; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
-	log_jd_is ForwardToSyslog no
+	log_jd_is ForwardToSyslog no && log_jd_main_is ForwardToSyslog no
 }
 fix_journald_no_forward_to_syslog() {
-	log_jd_set ForwardToSyslog no
+	log_jd_set ForwardToSyslog no && log_jd_main_set ForwardToSyslog no
 }
 rt_journald_no_forward_to_syslog() {
 	log_rt_journald
@@ -6370,10 +6471,10 @@ rt_journald_no_forward_to_syslog() {
 # journald_compress: journald compresses large journal entries
 chk_journald_compress() {
 	{ [ "$P_log_logger" = journald ]; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
-	log_jd_is Compress yes
+	log_jd_is Compress yes && log_jd_main_is Compress yes
 }
 fix_journald_compress() {
-	log_jd_set Compress yes
+	log_jd_set Compress yes && log_jd_main_set Compress yes
 }
 rt_journald_compress() {
 	log_rt_journald
@@ -6382,10 +6483,10 @@ rt_journald_compress() {
 # journald_storage_persistent: journald keeps the journal on disk
 chk_journald_storage_persistent() {
 	{ [ "$P_log_logger" = journald ]; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
-	log_jd_is Storage persistent
+	log_jd_is Storage persistent && log_jd_main_is Storage persistent
 }
 fix_journald_storage_persistent() {
-	log_jd_set Storage persistent
+	log_jd_set Storage persistent && log_jd_main_set Storage persistent
 }
 rt_journald_storage_persistent() {
 	log_rt_journald
@@ -6415,10 +6516,10 @@ rt_rsyslog_service_enabled() {
 # rsyslog_journald_forward: journald forwards to rsyslog
 chk_rsyslog_journald_forward() {
 	{ [ "$P_log_logger" = rsyslog ]; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
-	log_jd_is ForwardToSyslog yes
+	log_jd_is ForwardToSyslog yes && log_jd_main_is ForwardToSyslog yes
 }
 fix_rsyslog_journald_forward() {
-	log_jd_set ForwardToSyslog yes
+	log_jd_set ForwardToSyslog yes && log_jd_main_set ForwardToSyslog yes
 }
 rt_rsyslog_journald_forward() {
 	log_rt_journald

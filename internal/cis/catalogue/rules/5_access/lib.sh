@@ -99,7 +99,13 @@ s5_pwq_set() {
 }
 
 # s5_pam_profiles writes our pam-auth-update profiles for faillock and
-# pwhistory (Debian's way of composing the common-* stacks).
+# pwhistory (Debian's way of composing the common-* stacks). The faillock
+# lines have the form auditors' scanners (OpenSCAP's CIS and STIG content)
+# look for: preauth "required" (a locked account fails at the end of the
+# stack instead of at once: denied all the same), then authfail, then
+# "sufficient ... authsucc". A successful pam_unix jumps past both
+# (pam-auth-update's success=end), so the count is reset by the account
+# line, as in the benchmark's own profiles.
 s5_pam_profiles() {
 	cat >/usr/share/pam-configs/hardening-faillock <<EOF
 Name: Lock accounts after repeated failed logins (packer-plugin-hardening)
@@ -108,6 +114,7 @@ Priority: 0
 Auth-Type: Primary
 Auth:
 	[default=die] pam_faillock.so authfail
+	sufficient pam_faillock.so authsucc
 EOF
 	cat >/usr/share/pam-configs/hardening-faillock-notify <<EOF
 Name: Count failed logins and reset the count on success (packer-plugin-hardening)
@@ -115,7 +122,7 @@ Default: yes
 Priority: 1024
 Auth-Type: Primary
 Auth:
-	requisite pam_faillock.so preauth
+	required pam_faillock.so preauth
 Account-Type: Primary
 Account:
 	required pam_faillock.so

@@ -54,6 +54,44 @@ log_jd_set() {
 	h_say "set $1=$2 in $LOG_JD_DROPIN (journald reads it at boot)"
 }
 
+# log_jd_main_is KEY VALUE: /etc/systemd/journald.conf itself sets KEY, and
+# only to VALUE. Auditors' scanners (OpenSCAP's CIS content) read that file
+# and not the drop-ins, so the value is written there too.
+log_jd_main_is() {
+	_f=/etc/systemd/journald.conf
+	_v=$(awk -v k="$1" '
+		/^[ \t]*[#;]/ { next }
+		{ i = index($0, "="); if (i == 0) next; n = substr($0, 1, i - 1); gsub(/[ \t]/, "", n) }
+		n == k { v = substr($0, i + 1); gsub(/^[ \t]+|[ \t]+$/, "", v); print tolower(v) }' "$_f" 2>/dev/null | sort -u)
+	_want=$(printf '%s' "$2" | tr '[:upper:]' '[:lower:]')
+	[ "$_v" = "$_want" ] && return 0
+	h_say "$_f sets $1 to ${_v:-nothing} itself (scanners read only this file); $1=$2 will be written there as well"
+	return 1
+}
+
+# log_jd_main_set KEY VALUE: KEY=VALUE in the [Journal] section of
+# /etc/systemd/journald.conf, in place of its other KEY lines (the
+# distribution's commented default included). Without the file, it starts
+# from the vendor copy in /usr/lib, if any.
+log_jd_main_set() {
+	_f=/etc/systemd/journald.conf
+	if [ ! -f "$_f" ]; then
+		mkdir -p "${_f%/*}"
+		if [ -f /usr/lib/systemd/journald.conf ]; then cp /usr/lib/systemd/journald.conf "$_f"; else printf '[Journal]\n' >"$_f"; fi
+		chmod 0644 "$_f"
+	fi
+	awk -v k="$1" -v v="$2" '
+		function put() { if (!done) print k "=" v; done = 1 }
+		/^[ \t]*\[/ { if (sec == "Journal") put(); sec = $0; gsub(/[ \t\[\]]/, "", sec); print; next }
+		{ l = $0; sub(/^[ \t]*[#;]?[ \t]*/, "", l); i = index(l, "="); n = i ? substr(l, 1, i - 1) : ""; gsub(/[ \t]/, "", n) }
+		n == k && sec == "Journal" { put(); next }
+		n == k && $0 !~ /^[ \t]*[#;]/ { next }
+		{ print }
+		END { if (!done) { if (sec != "Journal") print "[Journal]"; put() } }' "$_f" >"$_f.tmp"
+	cat "$_f.tmp" >"$_f" && rm -f "$_f.tmp"
+	h_say "set $1=$2 in $_f too (where scanners read it)"
+}
+
 log_jd_rotation_check() {
 	_lrc=0
 	for _kv in $P_journald_rotation; do

@@ -1,3 +1,2 @@
-# the administrator's drop-in sets the value.
-mkdir -p /etc/systemd/journald.conf.d
-printf '[Journal]\n%s=%s\n' "$V_key" "$V_value" >/etc/systemd/journald.conf.d/50-test.conf
+# The administrator set the value in journald.conf itself.
+printf '%s=%s\n' "$V_key" "$V_value" >>/etc/systemd/journald.conf

@@ -1,1 +1,1 @@
-printf 'readonly TMOUT=600\nexport TMOUT\n' >/etc/profile.d/rt-tmout.sh
+printf 'declare -xr TMOUT=600\nreadonly TMOUT\nexport TMOUT\n' >/etc/profile.d/rt-tmout.sh

@@ -1,1 +1,0 @@
-kv_set /etc/login.defs ENCRYPT_METHOD SHA512 '	' >/dev/null

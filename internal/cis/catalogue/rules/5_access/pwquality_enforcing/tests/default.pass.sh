@@ -1,2 +1,0 @@
-# Enforcing unless configured otherwise.
-! grep -Eqs '^[[:space:]]*enforcing' /etc/security/pwquality.conf
