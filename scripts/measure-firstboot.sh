@@ -62,7 +62,7 @@ for run in $(seq "$runs"); do
 		ssh=$(sed -n 's/^time to SSH: //p' <<<"$out")
 		ci=$(sed -n 's/^time to cloud-init done: \([^ ]*\).*/\1/p' <<<"$out")
 		read -r s m c < <(sed -n 's/^guest clock, since the kernel started: ssh.service \([^ ]*\) multi-user.target \([^ ]*\) cloud-final.service \([^ ]*\)/\1 \2 \3/p' <<<"$out") || true
-		aide=$(grep -o 'ActiveState=[a-z]* Result=[a-z-]*' <<<"$out" | head -n 1)
+		aide=$(grep -o 'ActiveState=[a-z]* Result=[a-z-]*' <<<"$out" | head -n 1 || true)
 		printf '%-11s %3s %8s %8s %14s %14s %14s  %s\n' "$image" "$run" "$ssh" "$ci" "$s" "$m" "$c" "${aide:-none}"
 	done
 done
