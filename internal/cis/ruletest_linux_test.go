@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -66,7 +65,7 @@ func TestRulesInChroot(t *testing.T) {
 	lowers := make([]string, len(cases))
 	for i, c := range cases {
 		lowers[i] = lower
-		if pk := c.packages(); pk != "" && apt != nil {
+		if pk := c.mustPackages(t); pk != "" && apt != nil {
 			if layers[pk] == "" {
 				l, err := cachedLayer(t, tarball, lower, lib, pk, apt)
 				if err != nil {
@@ -220,21 +219,6 @@ func mayRunApt(ctl *Control, c ruleCase) bool {
 		strings.Contains(c.Prepare, "plat_pkg_purge") || strings.Contains(c.Prepare, "rt_needs_network")
 }
 
-// rtPackagesRE finds a case's "rt_packages PKG..." line (usually in the
-// rule's tests/setup.sh): the packages every case of the rule needs
-// installed before it starts.
-var rtPackagesRE = regexp.MustCompile(`(?m)^rt_packages ([a-z0-9.+ -]+)$`)
-
-// packages is the sorted set of packages the case names with rt_packages.
-func (c ruleCase) packages() string {
-	var pk []string
-	for _, m := range rtPackagesRE.FindAllStringSubmatch(c.Prepare, -1) {
-		pk = append(pk, strings.Fields(m[1])...)
-	}
-	sort.Strings(pk)
-	return strings.Join(slices.Compact(pk), " ")
-}
-
 // buildLayer installs packages once in an overlay of lower and returns that
 // overlay's upper directory, to be stacked on lower for every case that
 // needs the same packages: installing a desktop (gdm3) once instead of once
@@ -260,23 +244,24 @@ func buildLayer(t *testing.T, lower, lib, packages string, apt *aptCache) (layer
 
 // cachedLayer is buildLayer's result, kept between runs in the user's
 // cache directory under a key of what it is built from: the rootfs
-// tarball (its size and time), the packages, the platform layer and the
-// harness. A layer with a desktop or AIDE takes minutes to install;
-// from the cache it costs nothing.
+// tarball (its size and time), the packages and the platform layer. A
+// layer with a desktop or AIDE takes minutes to install; from the cache it
+// costs nothing.
 func cachedLayer(t *testing.T, tarball, lower, lib, packages string, apt *aptCache) (string, error) {
 	fi, err := os.Stat(tarball)
 	if err != nil {
 		return "", err
 	}
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\n%d %d\n%s\n", tarball, fi.Size(), fi.ModTime().UnixNano(), packages)
-	// What installs the packages: the platform layer and the harness, not the
-	// rules (a change to a rule must not rebuild a desktop).
+	fmt.Fprintf(h, "%d\n%s\n%d %d\n%s\n", layerFormat, tarball, fi.Size(), fi.ModTime().UnixNano(), packages)
+	// What installs the packages: the platform layer (and rt_layer: bump
+	// layerFormat when it changes), not the rules: a change to a rule must
+	// not rebuild a desktop.
 	platform, err := filepath.Glob(filepath.Join("catalogue", "lib", "platform", "*.sh"))
 	if err != nil || len(platform) == 0 {
 		return "", fmt.Errorf("platform layer files: %v", err)
 	}
-	for _, f := range append(platform, filepath.Join("testdata", "ruletest.sh")) {
+	for _, f := range platform {
 		b, err := os.ReadFile(f)
 		if err != nil {
 			return "", err
@@ -314,6 +299,9 @@ func cachedLayer(t *testing.T, tarball, lower, lib, packages string, apt *aptCac
 	}
 	return filepath.Join(dir, "upper"), nil
 }
+
+// layerFormat versions how rt_layer builds a layer.
+const layerFormat = 1
 
 // layersDir is where cachedLayer keeps the layers.
 func layersDir(t *testing.T) string {

@@ -2,11 +2,13 @@ package cis
 
 import (
 	"bufio"
+	"fmt"
 	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -207,4 +209,75 @@ func b01(v bool) int {
 		return 1
 	}
 	return 0
+}
+
+// rtPackagesRE finds a case's "rt_packages WORD..." lines (often in the
+// rule's tests/setup.sh): the packages the case needs installed before it
+// starts. A word is a package name, a template variable ($V_packages: all
+// its words) or its first word (${V_packages%% *}).
+var (
+	rtPackagesRE = regexp.MustCompile(`(?m)^rt_packages (.+)$`)
+	rtWordRE     = regexp.MustCompile(`"\$\{V_[a-z0-9_]+%% \*\}"|"?\$\{?V_[a-z0-9_]+\}?"?|[a-z0-9][a-z0-9.+-]*|\s+`)
+	rtVarRE      = regexp.MustCompile(`^"?\$\{?V_([a-z0-9_]+)(%% \*)?\}?"?$`)
+)
+
+// packages is the sorted set of packages the case names with rt_packages,
+// its template variables expanded; the harness installs them in a layer.
+func (c ruleCase) packages() (string, error) {
+	var pk []string
+	for _, m := range rtPackagesRE.FindAllStringSubmatch(c.Prepare, -1) {
+		words := rtWordRE.FindAllString(m[1], -1)
+		if strings.Join(words, "") != m[1] {
+			return "", fmt.Errorf("%s: rt_packages %s: want package names, $V_<var> or \"${V_<var>%%%% *}\"", c.Name, m[1])
+		}
+		for _, w := range words {
+			if strings.TrimSpace(w) == "" {
+				continue
+			}
+			v := rtVarRE.FindStringSubmatch(w)
+			if v == nil {
+				pk = append(pk, w)
+				continue
+			}
+			val, ok := c.Vars[v[1]]
+			if !ok || paramRefRE.MatchString(val) {
+				return "", fmt.Errorf("%s: rt_packages %s: V_%s is not a literal template variable of %s", c.Name, m[1], v[1], c.Rule)
+			}
+			f := strings.Fields(val)
+			if v[2] != "" && len(f) > 0 {
+				f = f[:1]
+			}
+			pk = append(pk, f...)
+		}
+	}
+	sort.Strings(pk)
+	return strings.Join(slices.Compact(pk), " "), nil
+}
+
+func (c ruleCase) mustPackages(t testing.TB) string {
+	t.Helper()
+	pk, err := c.packages()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pk
+}
+
+// TestRtPackagesLines: every case's rt_packages line names packages the
+// harness can install in a layer before the case starts.
+func TestRtPackagesLines(t *testing.T) {
+	layers := map[string]bool{}
+	for _, c := range ruleCases(t, mustLoad(t)) {
+		pk, err := c.packages()
+		if err != nil {
+			t.Error(err)
+		}
+		if pk != "" {
+			layers[pk] = true
+		}
+	}
+	if len(layers) < 20 {
+		t.Errorf("only %d package layers: the template cases name their packages with rt_packages", len(layers))
+	}
+	t.Logf("%d package layers", len(layers))
 }

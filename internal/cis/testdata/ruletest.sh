@@ -16,15 +16,16 @@ rt_needs_network() {
 	}
 }
 
-# rt_packages PKG...: the case needs PKG installed. The test installed them
-# in a layer below the case's overlay (rt_layer); here it only checks.
+# rt_packages PKG...: the case needs PKG installed. With the network, the
+# test installed them in a layer below the case's overlay (rt_layer, from
+# the words of this line: names, $V_var or "${V_var%% *}"); here it only
+# checks. Without it, a case that needs more than the rootfs has is skipped.
 rt_packages() {
-	rt_needs_network
 	for _p; do
-		plat_pkg_is_installed "$_p" || {
-			echo "rt_packages: $_p is not installed"
-			return 1
-		}
+		plat_pkg_is_installed "$_p" && continue
+		rt_needs_network
+		echo "rt_packages: $_p is not installed"
+		return 1
 	done
 }
 
