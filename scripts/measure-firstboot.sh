@@ -59,10 +59,12 @@ for run in $(seq "$runs"); do
 	for image in unhardened level1 level2; do
 		out=$("$work/vm-boot" -disk "$work/$image/out/disk.qcow2" -grow 6G -timeout "${BOOT_TIMEOUT:-20m}" -measure 2>"$work/$image/boot-$run.err") ||
 			{ echo "$image: boot failed:" >&2; tail -n 20 "$work/$image/boot-$run.err" >&2; continue; }
+		printf '%s\n' "$out" >"$work/$image/boot-$run.out"
 		ssh=$(sed -n 's/^time to SSH: //p' <<<"$out")
 		ci=$(sed -n 's/^time to cloud-init done: \([^ ]*\).*/\1/p' <<<"$out")
 		read -r s m c < <(sed -n 's/^guest clock, since the kernel started: ssh.service \([^ ]*\) multi-user.target \([^ ]*\) cloud-final.service \([^ ]*\)/\1 \2 \3/p' <<<"$out") || true
-		aide=$(grep -o 'ActiveState=[a-z]* Result=[a-z-]*' <<<"$out" | head -n 1 || true)
+		# systemctl show prints the properties in its own order.
+		aide=$(grep -A1 -F 'hardening-aide-init.service' <<<"$out" | grep -o 'ActiveState=[a-z]*' | head -n 1 || true)
 		printf '%-11s %3s %8s %8s %14s %14s %14s  %s\n' "$image" "$run" "$ssh" "$ci" "$s" "$m" "$c" "${aide:-none}"
 	done
 done
