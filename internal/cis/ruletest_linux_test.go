@@ -56,7 +56,8 @@ func TestRulesInChroot(t *testing.T) {
 		apt = newAptCache(t)
 	}
 	plan := allRulesPlan(t, cat, "none")
-	lib := strings.TrimSuffix(string(Script(cat, plan)), "h_main \"$@\"\n")
+	// The whole catalogue's library, then the harness that runs a case.
+	lib := strings.TrimSuffix(string(Script(cat, plan)), "h_main \"$@\"\n") + harness(t)
 	start := time.Now()
 	// Layers first, one at a time (they install packages); then the cases,
 	// several at once, except those that may run apt: they share the apt
@@ -233,7 +234,7 @@ func buildLayer(t *testing.T, lower, lib, packages string, apt *aptCache) (layer
 	if err != nil {
 		return "", err
 	}
-	script := lib + harness(t) + "rt_layer " + packages + "\n"
+	script := lib + "rt_layer " + packages + "\n"
 	// A desktop (gdm3) or AIDE's hundreds of configuration files take
 	// minutes to install on a busy machine.
 	if out, err := runChroot(merged, script, 30*time.Minute); err != nil {
@@ -395,7 +396,6 @@ func runCase(t *testing.T, lowers, lib string, ctl *Control, c ruleCase, apt *ap
 	}
 	var b strings.Builder
 	b.WriteString(lib)
-	b.WriteString(harness(t))
 	fmt.Fprintf(&b, "RT_NETWORK=%d\n", b01(apt != nil))
 	b.WriteString(c.varLines())
 	fmt.Fprintf(&b, "rt_prepare() {\n%s\n}\n", c.Prepare)
