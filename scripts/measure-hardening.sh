@@ -2,8 +2,10 @@
 # measure-hardening.sh [PROFILE] runs the hardening provisioner on the
 # cloud-like Debian 12 rootfs (scripts/cloudlike-rootfs.sh) with real Packer
 # and the hardening-rootfs builder, first audit-only and then remediating,
-# and prints what the evidence recorded: guest time, package time,
-# communicator round trips, counts per status and score. The hardened tarball
+# and prints what the evidence recorded: guest time, package time (and its
+# split: lists update, download, install, purge; update and download run
+# during the audit when prefetched), communicator round trips, counts per
+# status and score. The hardened tarball
 # is left in $OUT (default /var/tmp/hardening-measure) for scanners.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -51,6 +53,10 @@ print(f"{sys.argv[2]}: profile={r['profile']} controls={len(r['controls'])} {cou
       f"guest_s={e['guest_ms']/1000:.2f} packages_s={pk.get('duration_ms', 0)/1000:.2f} "
       f"controls_s={(e['guest_ms'] - pk.get('duration_ms', 0))/1000:.2f} round_trips={e['communicator_round_trips']} "
       f"packer_build_s={float(sys.argv[4]) - float(sys.argv[3]):.1f} installed={len(pk.get('installed', []))} removed={len(pk.get('removed', []))}")
+if pk:
+    print(f"{sys.argv[2]} packages: lists={pk.get('lists', '')} prefetched={str(pk.get('prefetched', False)).lower()} "
+          f"update_s={pk.get('update_ms', 0)/1000:.2f} download_s={pk.get('download_ms', 0)/1000:.2f} "
+          f"install_s={pk.get('install_ms', 0)/1000:.2f} remove_s={pk.get('remove_ms', 0)/1000:.2f}")
 PY
 done
 echo "hardened tarball: $out/remediate/rootfs.tar"

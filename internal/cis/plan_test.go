@@ -3,6 +3,7 @@ package cis
 import (
 	"bytes"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -122,6 +123,7 @@ func TestParseRejectsIncompleteOutput(t *testing.T) {
 		"not JSON":          start + "garbage\n",
 		"unknown benchmark": strings.Replace(start, "debian12", "fedora40", 1),
 		"line too long":     start + `{"t":"control","rule":"` + strings.Repeat("x", maxLineBytes) + `"}` + "\n",
+		"unknown lists":     start + `{"t":"packages","install":"aide","rc":0,"ms":9,"lists":"stale"}` + "\n" + all + done,
 	} {
 		if _, err := Parse(strings.NewReader(out), plan); err == nil {
 			t.Errorf("%s: no error", name)
@@ -134,6 +136,19 @@ func TestParseRejectsIncompleteOutput(t *testing.T) {
 	if len(run.Results) != len(plan.Controls[Debian12]) {
 		t.Errorf("%d results for %d planned controls", len(run.Results), len(plan.Controls[Debian12]))
 	}
+	if run.Packages != nil {
+		t.Errorf("a run without a package step has packages: %+v", run.Packages)
+	}
+	// The package step's parts reach the results.
+	pk := `{"t":"packages","install":"aide chrony","remove":"","rc":0,"ms":75000,"lists":"updated","prefetched":true,"update_ms":4700,"download_ms":2200,"install_ms":73500,"remove_ms":0,"log":"x"}` + "\n"
+	run, err = Parse(strings.NewReader(start+pk+all+done), plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Packages{Installed: []string{"aide", "chrony"}, Removed: []string{}, DurationMS: 75000, Lists: "updated", Prefetched: true, UpdateMS: 4700, DownloadMS: 2200, InstallMS: 73500, Log: "x"}
+	if run.Packages == nil || !reflect.DeepEqual(*run.Packages, want) {
+		t.Errorf("packages %+v, want %+v", run.Packages, want)
+	}
 }
 
 // FuzzParse feeds arbitrary guest output to the parser: it must never
@@ -142,6 +157,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte(`{"t":"start","bench":"debian12","os":"D","chroot":1,"cloud":"none","mode":"audit","uid":0}` + "\n" + `{"t":"done","ms":1}`))
 	f.Add([]byte(`{"t":"control","rule":"t_fixable","before":1,"after":0,"fix":0}`))
 	f.Add([]byte(`{"t":"packages","install":"a b","remove":"","rc":0,"ms":3,"log":"x"}`))
+	f.Add([]byte(`{"t":"packages","install":"a","rc":0,"ms":3,"lists":"fresh","prefetched":true,"update_ms":0,"download_ms":1,"install_ms":2,"remove_ms":0}`))
 	f.Add([]byte(`{"t":"fatal","reason":"no"}`))
 	f.Add([]byte("\x00\xff{\n}\n"))
 	cat, err := testCatalogue()

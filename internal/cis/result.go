@@ -47,13 +47,23 @@ type Result struct {
 	AfterBoot *AfterBoot `json:"after_boot,omitempty"`
 }
 
-// Packages is the batched package step of a remediation run.
+// Packages is the batched package step of a remediation run. DurationMS is
+// the step's own time after the audit; the parts are timed apart, and the
+// update and download ran during the audit when Prefetched.
 type Packages struct {
 	Installed  []string `json:"installed,omitempty"`
 	Removed    []string `json:"removed,omitempty"`
 	ExitCode   int      `json:"exit_code"`
 	DurationMS int64    `json:"duration_ms"`
-	Log        string   `json:"log,omitempty"`
+	// Lists is "fresh" (used as they were) or "updated"; empty when only
+	// purging.
+	Lists      string `json:"lists,omitempty"`
+	Prefetched bool   `json:"prefetched,omitempty"`
+	UpdateMS   int64  `json:"update_ms"`
+	DownloadMS int64  `json:"download_ms"`
+	InstallMS  int64  `json:"install_ms"`
+	RemoveMS   int64  `json:"remove_ms"`
+	Log        string `json:"log,omitempty"`
 }
 
 // Run is everything one script run reported.
@@ -103,6 +113,13 @@ type line struct {
 	Remove   string `json:"remove"`
 	RC       int    `json:"rc"`
 	Log      string `json:"log"`
+	// The package step's parts.
+	Lists      string `json:"lists"`
+	Prefetched bool   `json:"prefetched"`
+	UpdateMS   int64  `json:"update_ms"`
+	DownloadMS int64  `json:"download_ms"`
+	InstallMS  int64  `json:"install_ms"`
+	RemoveMS   int64  `json:"remove_ms"`
 }
 
 // checkStatus maps a check's exit code.
@@ -156,7 +173,11 @@ func Parse(r io.Reader, plan *Plan) (*Run, error) {
 				return nil, fmt.Errorf("hardening script reported benchmark %q, which the plan does not have", l.Bench)
 			}
 		case "packages":
-			run.Packages = &Packages{Installed: strings.Fields(l.Install), Removed: strings.Fields(l.Remove), ExitCode: l.RC, DurationMS: l.MS, Log: l.Log}
+			if l.Lists != "" && l.Lists != "fresh" && l.Lists != "updated" {
+				return nil, fmt.Errorf("hardening script output: package lists %q, want fresh or updated", truncate(l.Lists, 40))
+			}
+			run.Packages = &Packages{Installed: strings.Fields(l.Install), Removed: strings.Fields(l.Remove), ExitCode: l.RC, DurationMS: l.MS, Log: l.Log,
+				Lists: l.Lists, Prefetched: l.Prefetched, UpdateMS: l.UpdateMS, DownloadMS: l.DownloadMS, InstallMS: l.InstallMS, RemoveMS: l.RemoveMS}
 		case "control":
 			if !started {
 				return nil, fmt.Errorf("hardening script output: control %q before the start line", l.Rule)

@@ -153,9 +153,14 @@ func script(cat *Catalogue, plan *Plan, spans *[]span) []byte {
 				continue
 			}
 			seen[c.Rule] = true
+			// when_RULE is also what the package prefetch asks before the
+			// audit: a rule that cannot apply needs no package.
+			if c.When != "" {
+				w("\n# %s: when it applies\nwhen_%s() { %s; }\n", c.Rule, c.Rule, strings.TrimSpace(c.When))
+			}
 			w("\n# %s: %s\nchk_%s() {\n", c.Rule, c.Title, c.Rule)
 			if c.When != "" {
-				w("\t{ %s; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }\n", strings.TrimSpace(c.When))
+				w("\twhen_%s || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }\n", c.Rule)
 			}
 			from()
 			w("%s\n", indent(c.Check))

@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -109,8 +110,14 @@ build {
   provisioner "hardening" {
     evidence_dir = "%s/second"
   }
+  # Switching an alternative installs one more package, from the lists the
+  # first run fetched minutes ago.
+  provisioner "hardening" {
+    evidence_dir = "%s/third"
+    parameters   = { time_sync = "systemd-timesyncd" }
+  }
 }
-`, tarball, out, tmp, ev, ev)
+`, tarball, out, tmp, ev, ev, ev)
 	log, err := e2e.Build(t, tpl, nil)
 	if err != nil {
 		t.Fatalf("packer build: %v\n%s", err, log)
@@ -128,7 +135,29 @@ build {
 	if !first.Chroot {
 		t.Error("the run in the rootfs builder was not detected as a chroot")
 	}
-	assertIdempotent(t, readEvidence(t, filepath.Join(ev, "second"), "cloudlike"))
+	second := readEvidence(t, filepath.Join(ev, "second"), "cloudlike")
+	assertIdempotent(t, second)
+	third := readEvidence(t, filepath.Join(ev, "third"), "cloudlike")
+	assertHardened(t, third, "debian12")
+
+	// The package step: the rootfs has no package lists, so the first run
+	// fetched them, with the downloads, while it audited; the third found
+	// them fresh. Each part is timed.
+	pk := first.Execution.Packages
+	if pk == nil || !slices.Contains(pk.Installed, "aide") || pk.ExitCode != 0 {
+		t.Fatalf("first run's package step: %+v", pk)
+	}
+	if pk.Lists != "updated" || !pk.Prefetched || pk.UpdateMS <= 0 || pk.DownloadMS <= 0 || pk.InstallMS <= 0 {
+		t.Errorf("first run's package step: lists %q, prefetched %v, update %d ms, download %d ms, install %d ms; want updated lists fetched during the audit, every part timed",
+			pk.Lists, pk.Prefetched, pk.UpdateMS, pk.DownloadMS, pk.InstallMS)
+	}
+	if second.Execution.Packages != nil {
+		t.Errorf("the idempotent run had a package step: %+v", second.Execution.Packages)
+	}
+	pk = third.Execution.Packages
+	if pk == nil || !slices.Contains(pk.Installed, "systemd-timesyncd") || pk.Lists != "fresh" || pk.UpdateMS != 0 {
+		t.Errorf("third run's package step: %+v; want systemd-timesyncd installed from the fresh lists", pk)
+	}
 
 	// The exported image still has a valid sshd configuration.
 	root := e2e.Unpack(t, filepath.Join(out, "rootfs.tar"))
@@ -137,6 +166,10 @@ build {
 	}
 	if b, err := os.ReadFile(filepath.Join(root, "etc/fstab")); err != nil || !strings.Contains(string(b), "noexec") {
 		t.Errorf("/etc/fstab of the hardened image has no noexec /tmp: %q", b)
+	}
+	// The package files the runs downloaded are not in the image.
+	if debs, _ := filepath.Glob(filepath.Join(root, "var/cache/apt/archives/*.deb")); len(debs) > 0 {
+		t.Errorf("the hardened image keeps %d downloaded package files, e.g. %s", len(debs), debs[0])
 	}
 }
 

@@ -280,7 +280,7 @@ func (p *Provisioner) report(ui packersdk.Ui, res *evidence.CISResults, run *cis
 	}
 	pkgs := "no packages"
 	if run.Packages != nil {
-		pkgs = fmt.Sprintf("packages %.1fs (installed %d, removed %d)", float64(run.Packages.DurationMS)/1000, len(run.Packages.Installed), len(run.Packages.Removed))
+		pkgs = packagesLine(run.Packages)
 	}
 	ui.Say(fmt.Sprintf("%s on %s (%s v%s): %d controls", p.config.Profile, run.OS, res.Benchmark.Title, res.Benchmark.Version, len(run.Results)))
 	ui.Message(strings.Join(counts, " | "))
@@ -311,4 +311,25 @@ func listSome(s []string, n int) string {
 func firstLine(s string) string {
 	l, _, _ := strings.Cut(s, "\n")
 	return l
+}
+
+// packagesLine sums up the package step: its time and how it split.
+func packagesLine(pk *cis.Packages) string {
+	sec := func(ms int64) string { return fmt.Sprintf("%.1fs", float64(ms)/1000) }
+	lists := "lists " + pk.Lists
+	if pk.Lists == "updated" {
+		lists = "lists updated " + sec(pk.UpdateMS)
+	}
+	fetch := fmt.Sprintf("%s, download %s", lists, sec(pk.DownloadMS))
+	if pk.Prefetched {
+		fetch += ", during the audit"
+	}
+	parts := []string{}
+	if len(pk.Installed) > 0 {
+		parts = append(parts, fetch, "install "+sec(pk.InstallMS))
+	}
+	if len(pk.Removed) > 0 {
+		parts = append(parts, "purge "+sec(pk.RemoveMS))
+	}
+	return fmt.Sprintf("packages %s (installed %d, removed %d: %s)", sec(pk.DurationMS), len(pk.Installed), len(pk.Removed), strings.Join(parts, "; "))
 }

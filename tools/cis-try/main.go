@@ -141,7 +141,9 @@ func run(root, rules, ids, profile string, audit bool, script string, verbose bo
 	sort.Strings(keys)
 	fmt.Printf("%s %s: %s score=%.1f%% guest=%dms round_trips=%d\n", res.Benchmark, res.Mode, strings.Join(keys, " "), res.Score(), res.GuestMS, out.RoundTrips)
 	if res.Packages != nil {
-		fmt.Printf("packages: install=%v remove=%v rc=%d %dms\n", res.Packages.Installed, res.Packages.Removed, res.Packages.ExitCode, res.Packages.DurationMS)
+		pk := res.Packages
+		fmt.Printf("packages: install=%v remove=%v rc=%d %dms lists=%s prefetched=%v update=%dms download=%dms install=%dms remove=%dms\n",
+			pk.Installed, pk.Removed, pk.ExitCode, pk.DurationMS, pk.Lists, pk.Prefetched, pk.UpdateMS, pk.DownloadMS, pk.InstallMS, pk.RemoveMS)
 	}
 	return nil
 }

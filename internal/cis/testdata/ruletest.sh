@@ -57,6 +57,7 @@ rt_env() {
 # rt_layer PKG...: install the packages of a layer shared by several cases.
 rt_layer() {
 	rt_env
+	plat_pkg_lists_fresh || plat_pkg_refresh
 	plat_pkg_install "$@"
 }
 

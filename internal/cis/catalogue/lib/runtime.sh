@@ -551,6 +551,8 @@ h_fatal() {
 # h_finish publishes the results to the user who uploaded the script, so
 # they can download and remove it (g_results_publish).
 h_finish() {
+	# An interrupted run leaves no download behind it.
+	[ -n "${H_PREFETCH:-}" ] && kill "$H_PREFETCH" 2>/dev/null
 	g_results_publish
 	[ -n "${H_WORK:-}" ] && rm -rf "$H_WORK"
 }
@@ -603,15 +605,20 @@ h_flat() { printf '%s\n' "$*" | tr -s '[:space:]' ' ' | sed -e 's/^ //' -e 's/ $
 # h_words LIST: the words of LIST, sorted and unique, space separated.
 h_words() { printf '%s\n' "$1" | tr ' ' '\n' | grep . | sort -u | tr '\n' ' '; }
 
-# h_packages installs and purges, in one batch each, the packages the failed
-# controls need (inst_RULE and rm_RULE print their logical names, which
-# plat_pkg_name maps); timed apart from the
-# controls because it is mostly download.
-h_packages() {
+# h_pkg_sets ALL: set _inst and _rm to the packages to install and to purge
+# (inst_RULE and rm_RULE print logical names, which plat_pkg_name maps) for
+# the remediable controls that failed, or, when ALL is 1 (before the audit),
+# for every remediable control that can apply.
+h_pkg_sets() {
 	_inst='' _rm='' _b='' _flag=''
 	for _r in $H_RULES; do
-		eval "_b=\$B_$_r _flag=\$X_$_r"
-		if [ "$_b" != 1 ] || [ "$_flag" != r ]; then continue; fi
+		eval "_b=\${B_$_r-} _flag=\$X_$_r"
+		[ "$_flag" = r ] || continue
+		if [ "$1" = 1 ]; then
+			if h_has "when_$_r" && ! "when_$_r" >/dev/null 2>&1; then continue; fi
+		elif [ "$_b" != 1 ]; then
+			continue
+		fi
 		if h_has "inst_$_r"; then
 			for _p in $("inst_$_r"); do
 				_p=$(plat_pkg_name "$_p")
@@ -627,14 +634,88 @@ h_packages() {
 	done
 	_inst=$(h_words "$_inst")
 	_rm=$(h_words "$_rm")
-	[ -n "${_inst# }${_rm# }" ] || return 0
-	_t0=$(h_now_ms) _rc=0
+}
+
+# h_pkg_fetch PKG...: refresh the package lists unless they are fresh, then
+# download PKG; lists that looked fresh but miss a package are refreshed
+# once. Sets _lists (fresh or updated), _upd and _dl (milliseconds).
+h_pkg_fetch() {
+	_lists=fresh _upd=0 _dl=0 _frc=0
+	if ! plat_pkg_lists_fresh; then
+		_lists=updated _fs=$(h_now_ms)
+		plat_pkg_refresh || _frc=$?
+		_upd=$(($(h_now_ms) - _fs))
+	fi
+	_fs=$(h_now_ms)
+	[ $_frc = 0 ] && { plat_pkg_download "$@" || _frc=$?; }
+	_dl=$(($(h_now_ms) - _fs))
+	if [ $_frc != 0 ] && [ $_lists = fresh ]; then
+		_lists=updated _frc=0 _fs=$(h_now_ms)
+		plat_pkg_refresh || _frc=$?
+		_upd=$((_upd + $(h_now_ms) - _fs)) _fs=$(h_now_ms)
+		[ $_frc = 0 ] && { plat_pkg_download "$@" || _frc=$?; }
+		_dl=$((_dl + $(h_now_ms) - _fs))
+	fi
+	return $_frc
+}
+
+# h_pkg_prefetch runs, in the background while a remediation audits, the
+# network half of the package step for the packages the controls that can
+# apply would install: the lists and the downloads. Nothing is installed.
+# h_packages waits for it and uses what it fetched; a package it fetched
+# that no failed control needs is deleted with the step's other downloads.
+h_pkg_prefetch() {
+	H_PREFETCH=
+	h_pkg_sets 1
+	[ -n "${_inst# }" ] || return 0
+	plat_pkg_cached >"$H_WORK/cached.before"
+	(
+		trap - EXIT INT TERM HUP
+		set -f
+		# shellcheck disable=SC2086 # a word list: POSIX sh has no arrays
+		h_pkg_fetch $_inst >"$H_WORK/prefetch.log" 2>&1
+		echo "_pf_rc=$? _pf_inst='$_inst' _pf_lists=$_lists _pf_upd=$_upd _pf_dl=$_dl" >"$H_WORK/prefetch"
+	) </dev/null &
+	H_PREFETCH=$!
+}
+
+# h_packages installs and purges, in one batch each, the packages the failed
+# controls need, timed apart from the controls and split into the lists'
+# update, the download, the install and the purge. The package files it
+# downloaded are deleted afterwards: the image does not carry them.
+h_packages() {
+	_pf_rc='' _pf_inst='' _pf_lists='' _pf_upd=0 _pf_dl=0
+	if [ -n "${H_PREFETCH:-}" ]; then
+		wait "$H_PREFETCH"
+		H_PREFETCH=
+		# shellcheck source=/dev/null # written by h_pkg_prefetch
+		[ -s "$H_WORK/prefetch" ] && . "$H_WORK/prefetch"
+	fi
+	[ -f "$H_WORK/cached.before" ] || plat_pkg_cached >"$H_WORK/cached.before"
+	h_pkg_sets 0
+	_t0=$(h_now_ms) _rc=0 _lists='' _upd=0 _dl=0 _ins=0 _rmms=0 _pre=false
 	: >"$H_WORK/apt.log"
+	[ -f "$H_WORK/prefetch.log" ] && cat "$H_WORK/prefetch.log" >>"$H_WORK/apt.log"
 	set -f # package lists split into words below, never globbed
 	if [ -n "${_inst# }" ]; then
 		h_say "packages: installing $_inst"
-		# shellcheck disable=SC2086 # a word list: POSIX sh has no arrays
-		plat_pkg_install $_inst >>"$H_WORK/apt.log" 2>&1 || _rc=$?
+		_need=''
+		for _p in $_inst; do
+			case " $_pf_inst " in *" $_p "*) ;; *) _need="$_need $_p" ;; esac
+		done
+		if [ "$_pf_rc" = 0 ] && [ -z "$_need" ]; then
+			# Fetched while the audit ran.
+			_pre=true _lists=$_pf_lists _upd=$_pf_upd _dl=$_pf_dl
+		else
+			# shellcheck disable=SC2086 # a word list: POSIX sh has no arrays
+			h_pkg_fetch $_inst >>"$H_WORK/apt.log" 2>&1 || _rc=$?
+		fi
+		if [ $_rc = 0 ]; then
+			_s=$(h_now_ms)
+			# shellcheck disable=SC2086 # a word list: POSIX sh has no arrays
+			plat_pkg_install $_inst >>"$H_WORK/apt.log" 2>&1 || _rc=$?
+			_ins=$(($(h_now_ms) - _s))
+		fi
 	fi
 	if [ -n "${_rm# }" ] && [ $_rc = 0 ]; then
 		# Never purge what keeps the image reachable and managed, even as a
@@ -647,12 +728,17 @@ h_packages() {
 			_rc=1
 		else
 			h_say "packages: purging $_rm"
+			_s=$(h_now_ms)
 			# shellcheck disable=SC2086 # a word list: POSIX sh has no arrays
 			plat_pkg_purge $_rm >>"$H_WORK/apt.log" 2>&1 || _rc=$?
+			_rmms=$(($(h_now_ms) - _s))
 		fi
 	fi
 	set +f
-	h_emit "{\"t\":\"packages\",\"install\":\"$(printf '%s' "$_inst" | h_json)\",\"remove\":\"$(printf '%s' "$_rm" | h_json)\",\"rc\":$_rc,\"ms\":$(($(h_now_ms) - _t0)),\"log\":\"$(tail -c 2048 "$H_WORK/apt.log" | h_json)\"}"
+	plat_pkg_cached | comm -13 "$H_WORK/cached.before" - | while IFS= read -r _f; do rm -f -- "$_f"; done
+	[ -n "${_inst# }${_rm# }" ] || return 0
+	H_PKG_RAN=1
+	h_emit "{\"t\":\"packages\",\"install\":\"$(printf '%s' "$_inst" | h_json)\",\"remove\":\"$(printf '%s' "$_rm" | h_json)\",\"rc\":$_rc,\"ms\":$(($(h_now_ms) - _t0)),\"lists\":\"$_lists\",\"prefetched\":$_pre,\"update_ms\":$_upd,\"download_ms\":$_dl,\"install_ms\":$_ins,\"remove_ms\":$_rmms,\"log\":\"$(tail -c 2048 "$H_WORK/apt.log" | h_json)\"}"
 	[ $_rc = 0 ] || h_say "packages: the package manager failed ($_rc); the controls that need them will report error"
 }
 
@@ -685,6 +771,7 @@ h_main() {
 	H_RULES=$("h_list_$H_BENCH" | awk '{ print $1 }')
 	eval "$("h_list_$H_BENCH" | awk '{ print "X_" $1 "=" $2 }')"
 	_n=$(printf '%s\n' "$H_RULES" | grep -c .)
+	[ "$H_MODE" = remediate ] && h_pkg_prefetch
 	h_say "auditing $_n controls for $H_PRETTY${H_CHROOT:+ }$([ "$H_CHROOT" = 1 ] && echo '(chroot)')"
 	for _r in $H_RULES; do
 		h_clock; _s=$H_NOW
@@ -693,11 +780,34 @@ h_main() {
 		eval "B_$_r=$H_RC T_$_r=$((H_NOW - _s)) F_$_r=-1"
 	done
 	if [ "$H_MODE" = remediate ]; then
+		H_PKG_RAN=
 		h_packages
 		_fixed=0
 		for _r in $H_RULES; do
 			eval "_b=\$B_$_r _flag=\$X_$_r"
-			if [ "$_b" != 1 ] || [ "$_flag" != r ]; then continue; fi
+			[ "$_flag" = r ] || continue
+			if [ "$_b" != 1 ]; then
+				# Packages write files (logs, configuration) that a control
+				# which passed may judge: check it again and fix it if the
+				# package step broke it.
+				if [ "$_b" != 0 ] || [ "$H_PKG_RAN" != 1 ]; then continue; fi
+				h_clock; _s=$H_NOW
+				h_check "$_r" recheck
+				h_clock
+				eval "T_$_r=\$((T_$_r + H_NOW - _s))"
+				if [ "$H_RC" = 0 ] || ! command -v "fix_$_r" >/dev/null 2>&1; then continue; fi
+				h_clock; _s=$H_NOW
+				{
+					echo "the package step changed what this control judges; fixed again:"
+					( set -e; "fix_$_r" ) 2>&1 </dev/null
+				} >"$H_WORK/fix.$_r"
+				_frc=$? # the fix's status (the group's last command)
+				eval "F_$_r=$_frc"
+				_fixed=$((_fixed + 1))
+				h_clock
+				eval "T_$_r=\$((T_$_r + H_NOW - _s))"
+				continue
+			fi
 			h_clock; _s=$H_NOW
 			# Controls that share a file are often fixed by an earlier
 			# control's remediation: check again before fixing.

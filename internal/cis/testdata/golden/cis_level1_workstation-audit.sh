@@ -667,6 +667,8 @@ h_fatal() {
 # h_finish publishes the results to the user who uploaded the script, so
 # they can download and remove it (g_results_publish).
 h_finish() {
+	# An interrupted run leaves no download behind it.
+	[ -n "${H_PREFETCH:-}" ] && kill "$H_PREFETCH" 2>/dev/null
 	g_results_publish
 	[ -n "${H_WORK:-}" ] && rm -rf "$H_WORK"
 }
@@ -719,15 +721,20 @@ h_flat() { printf '%s\n' "$*" | tr -s '[:space:]' ' ' | sed -e 's/^ //' -e 's/ $
 # h_words LIST: the words of LIST, sorted and unique, space separated.
 h_words() { printf '%s\n' "$1" | tr ' ' '\n' | grep . | sort -u | tr '\n' ' '; }
 
-# h_packages installs and purges, in one batch each, the packages the failed
-# controls need (inst_RULE and rm_RULE print their logical names, which
-# plat_pkg_name maps); timed apart from the
-# controls because it is mostly download.
-h_packages() {
+# h_pkg_sets ALL: set _inst and _rm to the packages to install and to purge
+# (inst_RULE and rm_RULE print logical names, which plat_pkg_name maps) for
+# the remediable controls that failed, or, when ALL is 1 (before the audit),
+# for every remediable control that can apply.
+h_pkg_sets() {
 	_inst='' _rm='' _b='' _flag=''
 	for _r in $H_RULES; do
-		eval "_b=\$B_$_r _flag=\$X_$_r"
-		if [ "$_b" != 1 ] || [ "$_flag" != r ]; then continue; fi
+		eval "_b=\${B_$_r-} _flag=\$X_$_r"
+		[ "$_flag" = r ] || continue
+		if [ "$1" = 1 ]; then
+			if h_has "when_$_r" && ! "when_$_r" >/dev/null 2>&1; then continue; fi
+		elif [ "$_b" != 1 ]; then
+			continue
+		fi
 		if h_has "inst_$_r"; then
 			for _p in $("inst_$_r"); do
 				_p=$(plat_pkg_name "$_p")
@@ -743,14 +750,88 @@ h_packages() {
 	done
 	_inst=$(h_words "$_inst")
 	_rm=$(h_words "$_rm")
-	[ -n "${_inst# }${_rm# }" ] || return 0
-	_t0=$(h_now_ms) _rc=0
+}
+
+# h_pkg_fetch PKG...: refresh the package lists unless they are fresh, then
+# download PKG; lists that looked fresh but miss a package are refreshed
+# once. Sets _lists (fresh or updated), _upd and _dl (milliseconds).
+h_pkg_fetch() {
+	_lists=fresh _upd=0 _dl=0 _frc=0
+	if ! plat_pkg_lists_fresh; then
+		_lists=updated _fs=$(h_now_ms)
+		plat_pkg_refresh || _frc=$?
+		_upd=$(($(h_now_ms) - _fs))
+	fi
+	_fs=$(h_now_ms)
+	[ $_frc = 0 ] && { plat_pkg_download "$@" || _frc=$?; }
+	_dl=$(($(h_now_ms) - _fs))
+	if [ $_frc != 0 ] && [ $_lists = fresh ]; then
+		_lists=updated _frc=0 _fs=$(h_now_ms)
+		plat_pkg_refresh || _frc=$?
+		_upd=$((_upd + $(h_now_ms) - _fs)) _fs=$(h_now_ms)
+		[ $_frc = 0 ] && { plat_pkg_download "$@" || _frc=$?; }
+		_dl=$((_dl + $(h_now_ms) - _fs))
+	fi
+	return $_frc
+}
+
+# h_pkg_prefetch runs, in the background while a remediation audits, the
+# network half of the package step for the packages the controls that can
+# apply would install: the lists and the downloads. Nothing is installed.
+# h_packages waits for it and uses what it fetched; a package it fetched
+# that no failed control needs is deleted with the step's other downloads.
+h_pkg_prefetch() {
+	H_PREFETCH=
+	h_pkg_sets 1
+	[ -n "${_inst# }" ] || return 0
+	plat_pkg_cached >"$H_WORK/cached.before"
+	(
+		trap - EXIT INT TERM HUP
+		set -f
+		# shellcheck disable=SC2086 # a word list: POSIX sh has no arrays
+		h_pkg_fetch $_inst >"$H_WORK/prefetch.log" 2>&1
+		echo "_pf_rc=$? _pf_inst='$_inst' _pf_lists=$_lists _pf_upd=$_upd _pf_dl=$_dl" >"$H_WORK/prefetch"
+	) </dev/null &
+	H_PREFETCH=$!
+}
+
+# h_packages installs and purges, in one batch each, the packages the failed
+# controls need, timed apart from the controls and split into the lists'
+# update, the download, the install and the purge. The package files it
+# downloaded are deleted afterwards: the image does not carry them.
+h_packages() {
+	_pf_rc='' _pf_inst='' _pf_lists='' _pf_upd=0 _pf_dl=0
+	if [ -n "${H_PREFETCH:-}" ]; then
+		wait "$H_PREFETCH"
+		H_PREFETCH=
+		# shellcheck source=/dev/null # written by h_pkg_prefetch
+		[ -s "$H_WORK/prefetch" ] && . "$H_WORK/prefetch"
+	fi
+	[ -f "$H_WORK/cached.before" ] || plat_pkg_cached >"$H_WORK/cached.before"
+	h_pkg_sets 0
+	_t0=$(h_now_ms) _rc=0 _lists='' _upd=0 _dl=0 _ins=0 _rmms=0 _pre=false
 	: >"$H_WORK/apt.log"
+	[ -f "$H_WORK/prefetch.log" ] && cat "$H_WORK/prefetch.log" >>"$H_WORK/apt.log"
 	set -f # package lists split into words below, never globbed
 	if [ -n "${_inst# }" ]; then
 		h_say "packages: installing $_inst"
-		# shellcheck disable=SC2086 # a word list: POSIX sh has no arrays
-		plat_pkg_install $_inst >>"$H_WORK/apt.log" 2>&1 || _rc=$?
+		_need=''
+		for _p in $_inst; do
+			case " $_pf_inst " in *" $_p "*) ;; *) _need="$_need $_p" ;; esac
+		done
+		if [ "$_pf_rc" = 0 ] && [ -z "$_need" ]; then
+			# Fetched while the audit ran.
+			_pre=true _lists=$_pf_lists _upd=$_pf_upd _dl=$_pf_dl
+		else
+			# shellcheck disable=SC2086 # a word list: POSIX sh has no arrays
+			h_pkg_fetch $_inst >>"$H_WORK/apt.log" 2>&1 || _rc=$?
+		fi
+		if [ $_rc = 0 ]; then
+			_s=$(h_now_ms)
+			# shellcheck disable=SC2086 # a word list: POSIX sh has no arrays
+			plat_pkg_install $_inst >>"$H_WORK/apt.log" 2>&1 || _rc=$?
+			_ins=$(($(h_now_ms) - _s))
+		fi
 	fi
 	if [ -n "${_rm# }" ] && [ $_rc = 0 ]; then
 		# Never purge what keeps the image reachable and managed, even as a
@@ -763,12 +844,17 @@ h_packages() {
 			_rc=1
 		else
 			h_say "packages: purging $_rm"
+			_s=$(h_now_ms)
 			# shellcheck disable=SC2086 # a word list: POSIX sh has no arrays
 			plat_pkg_purge $_rm >>"$H_WORK/apt.log" 2>&1 || _rc=$?
+			_rmms=$(($(h_now_ms) - _s))
 		fi
 	fi
 	set +f
-	h_emit "{\"t\":\"packages\",\"install\":\"$(printf '%s' "$_inst" | h_json)\",\"remove\":\"$(printf '%s' "$_rm" | h_json)\",\"rc\":$_rc,\"ms\":$(($(h_now_ms) - _t0)),\"log\":\"$(tail -c 2048 "$H_WORK/apt.log" | h_json)\"}"
+	plat_pkg_cached | comm -13 "$H_WORK/cached.before" - | while IFS= read -r _f; do rm -f -- "$_f"; done
+	[ -n "${_inst# }${_rm# }" ] || return 0
+	H_PKG_RAN=1
+	h_emit "{\"t\":\"packages\",\"install\":\"$(printf '%s' "$_inst" | h_json)\",\"remove\":\"$(printf '%s' "$_rm" | h_json)\",\"rc\":$_rc,\"ms\":$(($(h_now_ms) - _t0)),\"lists\":\"$_lists\",\"prefetched\":$_pre,\"update_ms\":$_upd,\"download_ms\":$_dl,\"install_ms\":$_ins,\"remove_ms\":$_rmms,\"log\":\"$(tail -c 2048 "$H_WORK/apt.log" | h_json)\"}"
 	[ $_rc = 0 ] || h_say "packages: the package manager failed ($_rc); the controls that need them will report error"
 }
 
@@ -801,6 +887,7 @@ h_main() {
 	H_RULES=$("h_list_$H_BENCH" | awk '{ print $1 }')
 	eval "$("h_list_$H_BENCH" | awk '{ print "X_" $1 "=" $2 }')"
 	_n=$(printf '%s\n' "$H_RULES" | grep -c .)
+	[ "$H_MODE" = remediate ] && h_pkg_prefetch
 	h_say "auditing $_n controls for $H_PRETTY${H_CHROOT:+ }$([ "$H_CHROOT" = 1 ] && echo '(chroot)')"
 	for _r in $H_RULES; do
 		h_clock; _s=$H_NOW
@@ -809,11 +896,34 @@ h_main() {
 		eval "B_$_r=$H_RC T_$_r=$((H_NOW - _s)) F_$_r=-1"
 	done
 	if [ "$H_MODE" = remediate ]; then
+		H_PKG_RAN=
 		h_packages
 		_fixed=0
 		for _r in $H_RULES; do
 			eval "_b=\$B_$_r _flag=\$X_$_r"
-			if [ "$_b" != 1 ] || [ "$_flag" != r ]; then continue; fi
+			[ "$_flag" = r ] || continue
+			if [ "$_b" != 1 ]; then
+				# Packages write files (logs, configuration) that a control
+				# which passed may judge: check it again and fix it if the
+				# package step broke it.
+				if [ "$_b" != 0 ] || [ "$H_PKG_RAN" != 1 ]; then continue; fi
+				h_clock; _s=$H_NOW
+				h_check "$_r" recheck
+				h_clock
+				eval "T_$_r=\$((T_$_r + H_NOW - _s))"
+				if [ "$H_RC" = 0 ] || ! command -v "fix_$_r" >/dev/null 2>&1; then continue; fi
+				h_clock; _s=$H_NOW
+				{
+					echo "the package step changed what this control judges; fixed again:"
+					( set -e; "fix_$_r" ) 2>&1 </dev/null
+				} >"$H_WORK/fix.$_r"
+				_frc=$? # the fix's status (the group's last command)
+				eval "F_$_r=$_frc"
+				_fixed=$((_fixed + 1))
+				h_clock
+				eval "T_$_r=\$((T_$_r + H_NOW - _s))"
+				continue
+			fi
 			h_clock; _s=$H_NOW
 			# Controls that share a file are often fixed by an earlier
 			# control's remediation: check again before fixing.
@@ -921,12 +1031,42 @@ h_platform_debian() {
 		printf '%s\n' "$_ps" | awk '$1 == "Purg" || $1 == "Remv" { sub(/:.*/, "", $2); print $2 }'
 	}
 
+	# plat_apt ARGS...: apt-get, unattended, keeping configuration files the
+	# image already has. dpkg skips its per-file fsync (--force-unsafe-io, as
+	# debootstrap and image builders do): an image is synced once, when it is
+	# captured, and a build that dies half way is not captured.
 	plat_apt() {
 		DEBIAN_FRONTEND=noninteractive apt-get -q -y -o DPkg::Lock::Timeout=300 \
-			-o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "$@"
+			-o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
+			-o Dpkg::Options::=--force-unsafe-io "$@"
 	}
 
-	# plat_pkg_install PKG...: install from the distribution's repositories.
+	# plat_pkg_lists_fresh: the package lists were fetched less than an hour
+	# ago (by an earlier provisioner, cloud-init or this script) and no source
+	# changed since, so installing needs no update first. apt gives the files it
+	# fetches the server's modification time; their change time (ctime) is when
+	# they were fetched.
+	plat_pkg_lists_fresh() {
+		_pl=/var/lib/apt/lists
+		_pold=$(find "$_pl" -maxdepth 1 -type f -name '*Release' -printf '%C@ %p\n' 2>/dev/null | sort -n | head -n 1)
+		[ -n "$_pold" ] || return 1
+		_pold=${_pold#* }
+		[ -z "$(find "$_pold" -cmin +60)" ] || return 1
+		[ -z "$(find /etc/apt/sources.list /etc/apt/sources.list.d -newermc "$_pold" 2>/dev/null | head -n 1)" ]
+	}
+
+	# plat_pkg_refresh: fetch the package lists.
+	plat_pkg_refresh() { plat_apt update; }
+
+	# plat_pkg_download PKG...: fetch PKG and what it depends on into the
+	# package cache, installing nothing.
+	plat_pkg_download() { plat_apt install --no-install-recommends --download-only "$@"; }
+
+	# plat_pkg_cached: the package files in the download cache, one a line.
+	plat_pkg_cached() { find /var/cache/apt/archives -maxdepth 1 -type f -name '*.deb' 2>/dev/null | sort; }
+
+	# plat_pkg_install PKG...: install from the distribution's repositories (or
+	# the download cache), with the lists as they are: plat_pkg_refresh first.
 	plat_pkg_install() {
 		# In a chroot no package may start a service against the build host's
 		# kernel; the rootfs builder already installs a policy-rc.d, others may not.
@@ -940,7 +1080,7 @@ h_platform_debian() {
 				debconf-set-selections >/dev/null 2>&1 ;;
 		esac
 		_prc=0
-		{ plat_apt update && plat_apt install --no-install-recommends "$@"; } || _prc=$?
+		plat_apt install --no-install-recommends "$@" || _prc=$?
 		[ -n "$_policy" ] && rm -f /usr/sbin/policy-rc.d
 		return "$_prc"
 	}
@@ -4543,9 +4683,12 @@ fix_file_issue_net_mode() {
 	file_fix_mode "$(readlink -f /etc/issue.net)" 644 root root
 }
 
+# gdm_login_banner: when it applies
+when_gdm_login_banner() { s1_pkg gdm3; }
+
 # gdm_login_banner: The GDM login screen shows the warning banner
 chk_gdm_login_banner() {
-	{ s1_pkg gdm3; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	when_gdm_login_banner || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	_rc=0
 	s1_dconf_ready gdm gdm || _rc=1
 	s1_dconf_is gdm org/gnome/login-screen/banner-message-enable true || _rc=1
@@ -4561,9 +4704,12 @@ inst_gdm_login_banner() {
 	printf '%s ' dconf-cli
 }
 
+# gdm_disable_user_list: when it applies
+when_gdm_disable_user_list() { s1_pkg gdm3; }
+
 # gdm_disable_user_list: The GDM login screen does not list users
 chk_gdm_disable_user_list() {
-	{ s1_pkg gdm3; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	when_gdm_disable_user_list || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	_rc=0
 	s1_dconf_ready gdm gdm || _rc=1
 	s1_dconf_is gdm org/gnome/login-screen/disable-user-list true || _rc=1
@@ -4578,9 +4724,12 @@ inst_gdm_disable_user_list() {
 	printf '%s ' dconf-cli
 }
 
+# gdm_screen_lock_idle: when it applies
+when_gdm_screen_lock_idle() { s1_pkg gdm3; }
+
 # gdm_screen_lock_idle: GNOME sessions lock the screen when idle
 chk_gdm_screen_lock_idle() {
-	{ s1_pkg gdm3; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	when_gdm_screen_lock_idle || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	_rc=0
 	s1_dconf_ready local user || _rc=1
 	s1_dconf_uint local org/gnome/desktop/session/idle-delay 1 "$P_gdm_idle_delay" || _rc=1
@@ -4596,9 +4745,12 @@ inst_gdm_screen_lock_idle() {
 	printf '%s ' dconf-cli
 }
 
+# gdm_screen_lock_locked: when it applies
+when_gdm_screen_lock_locked() { s1_pkg gdm3; }
+
 # gdm_screen_lock_locked: Users cannot change the GNOME screen lock delays
 chk_gdm_screen_lock_locked() {
-	{ s1_pkg gdm3; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	when_gdm_screen_lock_locked || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	_rc=0
 	s1_dconf_ready local user || _rc=1
 	s1_dconf_locked local /org/gnome/desktop/session/idle-delay || _rc=1
@@ -4614,9 +4766,12 @@ inst_gdm_screen_lock_locked() {
 	printf '%s ' dconf-cli
 }
 
+# gdm_autorun_never: when it applies
+when_gdm_autorun_never() { s1_pkg gdm3; }
+
 # gdm_autorun_never: GNOME never runs software from inserted media
 chk_gdm_autorun_never() {
-	{ s1_pkg gdm3; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	when_gdm_autorun_never || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	_rc=0
 	s1_dconf_ready local user || _rc=1
 	s1_dconf_is local org/gnome/desktop/media-handling/autorun-never true || _rc=1
@@ -4631,9 +4786,12 @@ inst_gdm_autorun_never() {
 	printf '%s ' dconf-cli
 }
 
+# gdm_autorun_locked: when it applies
+when_gdm_autorun_locked() { s1_pkg gdm3; }
+
 # gdm_autorun_locked: Users cannot turn GNOME's media autorun back on
 chk_gdm_autorun_locked() {
-	{ s1_pkg gdm3; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	when_gdm_autorun_locked || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	_rc=0
 	s1_dconf_ready local user || _rc=1
 	s1_dconf_locked local /org/gnome/desktop/media-handling/autorun-never || _rc=1
@@ -4648,9 +4806,12 @@ inst_gdm_autorun_locked() {
 	printf '%s ' dconf-cli
 }
 
+# gdm_xdmcp_disabled: when it applies
+when_gdm_xdmcp_disabled() { s1_pkg gdm3; }
+
 # gdm_xdmcp_disabled: GDM does not offer XDMCP
 chk_gdm_xdmcp_disabled() {
-	{ s1_pkg gdm3; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	when_gdm_xdmcp_disabled || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	_on=$(s1_xdmcp_enabled)
 	[ -z "$_on" ] && { h_say 'no [xdmcp] Enable=true in /etc/gdm3'; return 0; }
 	h_say "XDMCP enabled: $_on"; return 1
@@ -4911,9 +5072,12 @@ inst_time_single_daemon() {
 	svc2_time_daemon
 }
 
+# time_timesyncd_servers: when it applies
+when_time_timesyncd_servers() { [ "$(svc2_time_daemon)" = systemd-timesyncd ]; }
+
 # time_timesyncd_servers: systemd-timesyncd uses the configured time servers
 chk_time_timesyncd_servers() {
-	{ [ "$(svc2_time_daemon)" = systemd-timesyncd ]; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	when_time_timesyncd_servers || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	svc2_tsd_check
 }
 fix_time_timesyncd_servers() {
@@ -4926,9 +5090,12 @@ inst_time_timesyncd_servers() {
 	printf '%s ' systemd-timesyncd
 }
 
+# time_timesyncd_enabled: when it applies
+when_time_timesyncd_enabled() { [ "$(svc2_time_daemon)" = systemd-timesyncd ]; }
+
 # time_timesyncd_enabled: systemd-timesyncd starts at boot
 chk_time_timesyncd_enabled() {
-	{ [ "$(svc2_time_daemon)" = systemd-timesyncd ]; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	when_time_timesyncd_enabled || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	pkg_installed systemd-timesyncd || return 1
 	svc_enabled systemd-timesyncd.service
 }
@@ -4942,9 +5109,12 @@ inst_time_timesyncd_enabled() {
 	printf '%s ' systemd-timesyncd
 }
 
+# time_chrony_servers: when it applies
+when_time_chrony_servers() { [ "$(svc2_time_daemon)" = chrony ]; }
+
 # time_chrony_servers: chrony uses the configured time servers
 chk_time_chrony_servers() {
-	{ [ "$(svc2_time_daemon)" = chrony ]; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	when_time_chrony_servers || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	svc2_chrony_check
 }
 fix_time_chrony_servers() {
@@ -4957,9 +5127,12 @@ inst_time_chrony_servers() {
 	printf '%s ' chrony
 }
 
+# time_chrony_user: when it applies
+when_time_chrony_user() { [ "$(svc2_time_daemon)" = chrony ]; }
+
 # time_chrony_user: chronyd drops its privileges to _chrony
 chk_time_chrony_user() {
-	{ [ "$(svc2_time_daemon)" = chrony ]; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	when_time_chrony_user || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	svc2_chrony_user_check
 }
 fix_time_chrony_user() {
@@ -4972,9 +5145,12 @@ inst_time_chrony_user() {
 	printf '%s ' chrony
 }
 
+# time_chrony_enabled: when it applies
+when_time_chrony_enabled() { [ "$(svc2_time_daemon)" = chrony ]; }
+
 # time_chrony_enabled: chrony starts at boot
 chk_time_chrony_enabled() {
-	{ [ "$(svc2_time_daemon)" = chrony ]; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	when_time_chrony_enabled || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	pkg_installed chrony || return 1
 	svc_enabled chrony.service
 }
@@ -5219,9 +5395,12 @@ rt_sysctl_tcp_syncookies_enabled() {
 	rt_sysctl net.ipv4.tcp_syncookies=1
 }
 
+# sysctl_ipv6_accept_ra_disabled: when it applies
+when_sysctl_ipv6_accept_ra_disabled() { [ "$P_ipv6" != false ]; }
+
 # sysctl_ipv6_accept_ra_disabled: IPv6 router advertisements are not accepted
 chk_sysctl_ipv6_accept_ra_disabled() {
-	{ [ "$P_ipv6" != false ]; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	when_sysctl_ipv6_accept_ra_disabled || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	net3_check net.ipv6.conf.all.accept_ra=0 net.ipv6.conf.default.accept_ra=0
 }
 fix_sysctl_ipv6_accept_ra_disabled() {
@@ -5243,27 +5422,36 @@ rt_fw_single_utility() {
 	fw_rt_single
 }
 
+# fw_ufw_installed: when it applies
+when_fw_ufw_installed() { fw_is ufw; }
+
 # fw_ufw_installed: ufw is installed
 chk_fw_ufw_installed() {
-	{ fw_is ufw; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	when_fw_ufw_installed || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	pkg_installed ufw
 }
 inst_fw_ufw_installed() {
 	printf '%s ' ufw
 }
 
+# fw_ufw_no_iptables_persistent: when it applies
+when_fw_ufw_no_iptables_persistent() { fw_is ufw; }
+
 # fw_ufw_no_iptables_persistent: iptables-persistent is not installed beside ufw
 chk_fw_ufw_no_iptables_persistent() {
-	{ fw_is ufw; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	when_fw_ufw_no_iptables_persistent || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	pkg_absent iptables-persistent
 }
 rm_fw_ufw_no_iptables_persistent() {
 	printf '%s ' iptables-persistent
 }
 
+# fw_ufw_enabled: when it applies
+when_fw_ufw_enabled() { fw_is ufw; }
+
 # fw_ufw_enabled: ufw is enabled for boot
 chk_fw_ufw_enabled() {
-	{ fw_is ufw; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	when_fw_ufw_enabled || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	fw_ufw_enabled
 }
 fix_fw_ufw_enabled() {
@@ -5273,9 +5461,12 @@ rt_fw_ufw_enabled() {
 	fw_rt_ufw
 }
 
+# fw_ufw_loopback: when it applies
+when_fw_ufw_loopback() { fw_is ufw; }
+
 # fw_ufw_loopback: ufw accepts loopback traffic and drops loopback addresses on other interfaces
 chk_fw_ufw_loopback() {
-	{ fw_is ufw; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	when_fw_ufw_loopback || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	fw_ufw_loopback
 }
 fix_fw_ufw_loopback() {
@@ -5285,9 +5476,12 @@ rt_fw_ufw_loopback() {
 	fw_rt_ufw
 }
 
+# fw_ufw_outbound: when it applies
+when_fw_ufw_outbound() { fw_is ufw; }
+
 # fw_ufw_outbound: ufw accepts new outbound connections
 chk_fw_ufw_outbound() {
-	{ fw_is ufw; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	when_fw_ufw_outbound || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	fw_ufw_outbound
 }
 fix_fw_ufw_outbound() {
@@ -5297,9 +5491,12 @@ rt_fw_ufw_outbound() {
 	fw_rt_ufw
 }
 
+# fw_ufw_open_ports: when it applies
+when_fw_ufw_open_ports() { fw_is ufw; }
+
 # fw_ufw_open_ports: ufw accepts the allowed inbound ports, SSH included
 chk_fw_ufw_open_ports() {
-	{ fw_is ufw; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	when_fw_ufw_open_ports || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	fw_ufw_open_ports
 }
 fix_fw_ufw_open_ports() {
@@ -5309,9 +5506,12 @@ rt_fw_ufw_open_ports() {
 	fw_rt_ufw
 }
 
+# fw_ufw_default_deny: when it applies
+when_fw_ufw_default_deny() { fw_is ufw; }
+
 # fw_ufw_default_deny: ufw drops what no rule accepts, in, out and routed
 chk_fw_ufw_default_deny() {
-	{ fw_is ufw; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	when_fw_ufw_default_deny || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	fw_ufw_default_deny
 }
 fix_fw_ufw_default_deny() {
@@ -5321,18 +5521,24 @@ rt_fw_ufw_default_deny() {
 	fw_rt_ufw
 }
 
+# fw_nft_installed: when it applies
+when_fw_nft_installed() { fw_is nftables; }
+
 # fw_nft_installed: nftables is installed
 chk_fw_nft_installed() {
-	{ fw_is nftables; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	when_fw_nft_installed || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	pkg_installed nftables
 }
 inst_fw_nft_installed() {
 	printf '%s ' nftables
 }
 
+# fw_nft_ufw_disabled: when it applies
+when_fw_nft_ufw_disabled() { fw_is nftables; }
+
 # fw_nft_ufw_disabled: ufw is absent or disabled for boot beside nftables
 chk_fw_nft_ufw_disabled() {
-	{ fw_is nftables; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	when_fw_nft_ufw_disabled || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	fw_ufw_off_check
 }
 fix_fw_nft_ufw_disabled() {
@@ -5342,9 +5548,12 @@ rt_fw_nft_ufw_disabled() {
 	rt_inactive ufw.service
 }
 
+# fw_nft_no_iptables_rules: when it applies
+when_fw_nft_no_iptables_rules() { fw_is nftables; }
+
 # fw_nft_no_iptables_rules: No iptables ruleset is restored at boot beside nftables
 chk_fw_nft_no_iptables_rules() {
-	{ fw_is nftables; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	when_fw_nft_no_iptables_rules || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	fw_nfp_off_check
 }
 fix_fw_nft_no_iptables_rules() {
@@ -5354,9 +5563,12 @@ rt_fw_nft_no_iptables_rules() {
 	rt_inactive netfilter-persistent.service && fw_rt_iptables_empty
 }
 
+# fw_nft_table: when it applies
+when_fw_nft_table() { fw_is nftables; }
+
 # fw_nft_table: The nftables boot ruleset defines a table
 chk_fw_nft_table() {
-	{ fw_is nftables; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	when_fw_nft_table || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	fw_nft_table
 }
 fix_fw_nft_table() {
@@ -5366,9 +5578,12 @@ rt_fw_nft_table() {
 	fw_rt fw_nft_table
 }
 
+# fw_nft_base_chains: when it applies
+when_fw_nft_base_chains() { fw_is nftables; }
+
 # fw_nft_base_chains: The nftables boot ruleset has filter chains on the input, forward and output hooks
 chk_fw_nft_base_chains() {
-	{ fw_is nftables; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	when_fw_nft_base_chains || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	fw_nft_base_chains
 }
 fix_fw_nft_base_chains() {
@@ -5378,9 +5593,12 @@ rt_fw_nft_base_chains() {
 	fw_rt fw_nft_base_chains
 }
 
+# fw_nft_loopback: when it applies
+when_fw_nft_loopback() { fw_is nftables; }
+
 # fw_nft_loopback: nftables accepts loopback traffic and drops loopback addresses on other interfaces
 chk_fw_nft_loopback() {
-	{ fw_is nftables; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	when_fw_nft_loopback || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	fw_nft_loopback
 }
 fix_fw_nft_loopback() {
@@ -5390,9 +5608,12 @@ rt_fw_nft_loopback() {
 	fw_rt fw_nft_loopback
 }
 
+# fw_nft_connections: when it applies
+when_fw_nft_connections() { fw_is nftables; }
+
 # fw_nft_connections: nftables accepts established traffic, new outbound connections and the allowed inbound ports
 chk_fw_nft_connections() {
-	{ fw_is nftables; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	when_fw_nft_connections || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	fw_nft_connections
 }
 fix_fw_nft_connections() {
@@ -5402,9 +5623,12 @@ rt_fw_nft_connections() {
 	fw_rt fw_nft_connections
 }
 
+# fw_nft_default_deny: when it applies
+when_fw_nft_default_deny() { fw_is nftables; }
+
 # fw_nft_default_deny: nftables drops what no rule accepts on input, forward and output
 chk_fw_nft_default_deny() {
-	{ fw_is nftables; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	when_fw_nft_default_deny || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	fw_nft_default_deny
 }
 fix_fw_nft_default_deny() {
@@ -5414,9 +5638,12 @@ rt_fw_nft_default_deny() {
 	fw_rt fw_nft_default_deny
 }
 
+# fw_nft_service_enabled: when it applies
+when_fw_nft_service_enabled() { fw_is nftables; }
+
 # fw_nft_service_enabled: nftables.service loads the ruleset at boot
 chk_fw_nft_service_enabled() {
-	{ fw_is nftables; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	when_fw_nft_service_enabled || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	svc_enabled nftables.service
 }
 fix_fw_nft_service_enabled() {
@@ -5426,9 +5653,12 @@ rt_fw_nft_service_enabled() {
 	rt_active nftables.service
 }
 
+# fw_nft_permanent: when it applies
+when_fw_nft_permanent() { fw_is nftables; }
+
 # fw_nft_permanent: The nftables ruleset is the one nftables.service loads at boot
 chk_fw_nft_permanent() {
-	{ fw_is nftables; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	when_fw_nft_permanent || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	fw_nft_permanent
 }
 fix_fw_nft_permanent() {
@@ -5438,18 +5668,24 @@ rt_fw_nft_permanent() {
 	rt_active nftables.service && fw_rt fw_nft_base_chains
 }
 
+# fw_ipt_installed: when it applies
+when_fw_ipt_installed() { fw_is iptables; }
+
 # fw_ipt_installed: iptables and iptables-persistent are installed
 chk_fw_ipt_installed() {
-	{ fw_is iptables; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	when_fw_ipt_installed || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	pkg_installed iptables && pkg_installed iptables-persistent
 }
 inst_fw_ipt_installed() {
 	printf '%s ' iptables iptables-persistent
 }
 
+# fw_ipt_nftables_unused: when it applies
+when_fw_ipt_nftables_unused() { fw_is iptables; }
+
 # fw_ipt_nftables_unused: nftables is not used beside iptables
 chk_fw_ipt_nftables_unused() {
-	{ fw_is iptables; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	when_fw_ipt_nftables_unused || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	fw_ipt_nft_check
 }
 fix_fw_ipt_nftables_unused() {
@@ -5462,9 +5698,12 @@ rm_fw_ipt_nftables_unused() {
 	printf '%s ' nftables
 }
 
+# fw_ipt_ufw_disabled: when it applies
+when_fw_ipt_ufw_disabled() { fw_is iptables; }
+
 # fw_ipt_ufw_disabled: ufw is absent or disabled for boot beside iptables
 chk_fw_ipt_ufw_disabled() {
-	{ fw_is iptables; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	when_fw_ipt_ufw_disabled || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	fw_ufw_off_check
 }
 fix_fw_ipt_ufw_disabled() {
@@ -5474,9 +5713,12 @@ rt_fw_ipt_ufw_disabled() {
 	rt_inactive ufw.service
 }
 
+# fw_ipt_default_deny: when it applies
+when_fw_ipt_default_deny() { fw_is iptables; }
+
 # fw_ipt_default_deny: iptables drops what no rule accepts on INPUT, FORWARD and OUTPUT
 chk_fw_ipt_default_deny() {
-	{ fw_is iptables; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	when_fw_ipt_default_deny || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	fw_ipt_default_deny 4
 }
 fix_fw_ipt_default_deny() {
@@ -5486,9 +5728,12 @@ rt_fw_ipt_default_deny() {
 	fw_rt fw_ipt_default_deny 4
 }
 
+# fw_ipt_loopback: when it applies
+when_fw_ipt_loopback() { fw_is iptables; }
+
 # fw_ipt_loopback: iptables accepts loopback traffic and drops 127.0.0.0/8 on other interfaces
 chk_fw_ipt_loopback() {
-	{ fw_is iptables; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	when_fw_ipt_loopback || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	fw_ipt_loopback 4
 }
 fix_fw_ipt_loopback() {
@@ -5498,9 +5743,12 @@ rt_fw_ipt_loopback() {
 	fw_rt fw_ipt_loopback 4
 }
 
+# fw_ipt_connections: when it applies
+when_fw_ipt_connections() { fw_is iptables; }
+
 # fw_ipt_connections: iptables accepts established traffic and new outbound connections
 chk_fw_ipt_connections() {
-	{ fw_is iptables; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	when_fw_ipt_connections || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	fw_ipt_connections 4
 }
 fix_fw_ipt_connections() {
@@ -5510,9 +5758,12 @@ rt_fw_ipt_connections() {
 	fw_rt fw_ipt_connections 4
 }
 
+# fw_ipt_open_ports: when it applies
+when_fw_ipt_open_ports() { fw_is iptables; }
+
 # fw_ipt_open_ports: iptables accepts the allowed inbound ports, SSH included
 chk_fw_ipt_open_ports() {
-	{ fw_is iptables; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	when_fw_ipt_open_ports || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	fw_ipt_open_ports 4
 }
 fix_fw_ipt_open_ports() {
@@ -5522,9 +5773,12 @@ rt_fw_ipt_open_ports() {
 	fw_rt fw_ipt_open_ports 4
 }
 
+# fw_ip6t_default_deny: when it applies
+when_fw_ip6t_default_deny() { fw_is iptables && [ "$P_ipv6" != false ]; }
+
 # fw_ip6t_default_deny: ip6tables drops what no rule accepts on INPUT, FORWARD and OUTPUT
 chk_fw_ip6t_default_deny() {
-	{ fw_is iptables && [ "$P_ipv6" != false ]; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	when_fw_ip6t_default_deny || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	fw_ipt_default_deny 6
 }
 fix_fw_ip6t_default_deny() {
@@ -5534,9 +5788,12 @@ rt_fw_ip6t_default_deny() {
 	fw_rt fw_ipt_default_deny 6
 }
 
+# fw_ip6t_loopback: when it applies
+when_fw_ip6t_loopback() { fw_is iptables && [ "$P_ipv6" != false ]; }
+
 # fw_ip6t_loopback: ip6tables accepts loopback traffic and drops ::1 on other interfaces
 chk_fw_ip6t_loopback() {
-	{ fw_is iptables && [ "$P_ipv6" != false ]; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	when_fw_ip6t_loopback || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	fw_ipt_loopback 6
 }
 fix_fw_ip6t_loopback() {
@@ -5546,9 +5803,12 @@ rt_fw_ip6t_loopback() {
 	fw_rt fw_ipt_loopback 6
 }
 
+# fw_ip6t_connections: when it applies
+when_fw_ip6t_connections() { fw_is iptables && [ "$P_ipv6" != false ]; }
+
 # fw_ip6t_connections: ip6tables accepts established traffic and new outbound connections
 chk_fw_ip6t_connections() {
-	{ fw_is iptables && [ "$P_ipv6" != false ]; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	when_fw_ip6t_connections || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	fw_ipt_connections 6
 }
 fix_fw_ip6t_connections() {
@@ -5558,9 +5818,12 @@ rt_fw_ip6t_connections() {
 	fw_rt fw_ipt_connections 6
 }
 
+# fw_ip6t_open_ports: when it applies
+when_fw_ip6t_open_ports() { fw_is iptables && [ "$P_ipv6" != false ]; }
+
 # fw_ip6t_open_ports: ip6tables accepts the allowed inbound ports, SSH included
 chk_fw_ip6t_open_ports() {
-	{ fw_is iptables && [ "$P_ipv6" != false ]; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	when_fw_ip6t_open_ports || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	fw_ipt_open_ports 6
 }
 fix_fw_ip6t_open_ports() {
@@ -6404,18 +6667,24 @@ rt_log_single_logger() {
 	log_rt_single
 }
 
+# journald_remote_installed: when it applies
+when_journald_remote_installed() { [ "$P_log_logger" = journald ]; }
+
 # journald_remote_installed: systemd-journal-remote is installed
 chk_journald_remote_installed() {
-	{ [ "$P_log_logger" = journald ]; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	when_journald_remote_installed || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	pkg_installed systemd-journal-remote
 }
 inst_journald_remote_installed() {
 	printf '%s ' systemd-journal-remote
 }
 
+# journald_upload_configured: when it applies
+when_journald_upload_configured() { [ "$P_log_logger" = journald ]; }
+
 # journald_upload_configured: systemd-journal-upload knows its server and TLS credentials
 chk_journald_upload_configured() {
-	{ [ "$P_log_logger" = journald ]; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	when_journald_upload_configured || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	log_upload_check
 }
 fix_journald_upload_configured() {
@@ -6425,9 +6694,12 @@ rt_journald_upload_configured() {
 	rt_active systemd-journal-upload.service
 }
 
+# journald_upload_enabled: when it applies
+when_journald_upload_enabled() { [ "$P_log_logger" = journald ]; }
+
 # journald_upload_enabled: systemd-journal-upload starts at boot
 chk_journald_upload_enabled() {
-	{ [ "$P_log_logger" = journald ]; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	when_journald_upload_enabled || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	log_upload_url >/dev/null || { h_say 'no upload URL configured (parameter journald_upload_url): nothing to upload to; enabling the service would only fail at boot'; return 3; }
 	svc_enabled systemd-journal-upload.service
 }
@@ -6438,9 +6710,12 @@ rt_journald_upload_enabled() {
 	rt_active systemd-journal-upload.service
 }
 
+# journald_remote_receiver_disabled: when it applies
+when_journald_remote_receiver_disabled() { [ "$P_log_logger" = journald ]; }
+
 # journald_remote_receiver_disabled: The image does not receive journals from other hosts
 chk_journald_remote_receiver_disabled() {
-	{ [ "$P_log_logger" = journald ]; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	when_journald_remote_receiver_disabled || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	_rc=0
 	for _u in systemd-journal-remote.socket systemd-journal-remote.service; do
 		_s=$(plat_svc_state "$_u")
@@ -6456,9 +6731,12 @@ rt_journald_remote_receiver_disabled() {
 	rt_inactive systemd-journal-remote.socket systemd-journal-remote.service
 }
 
+# journald_no_forward_to_syslog: when it applies
+when_journald_no_forward_to_syslog() { [ "$P_log_logger" = journald ]; }
+
 # journald_no_forward_to_syslog: journald does not forward to a syslog daemon
 chk_journald_no_forward_to_syslog() {
-	{ [ "$P_log_logger" = journald ]; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	when_journald_no_forward_to_syslog || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	log_jd_is ForwardToSyslog no && log_jd_main_is ForwardToSyslog no
 }
 fix_journald_no_forward_to_syslog() {
@@ -6468,9 +6746,12 @@ rt_journald_no_forward_to_syslog() {
 	log_rt_journald
 }
 
+# journald_compress: when it applies
+when_journald_compress() { [ "$P_log_logger" = journald ]; }
+
 # journald_compress: journald compresses large journal entries
 chk_journald_compress() {
-	{ [ "$P_log_logger" = journald ]; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	when_journald_compress || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	log_jd_is Compress yes && log_jd_main_is Compress yes
 }
 fix_journald_compress() {
@@ -6480,9 +6761,12 @@ rt_journald_compress() {
 	log_rt_journald
 }
 
+# journald_storage_persistent: when it applies
+when_journald_storage_persistent() { [ "$P_log_logger" = journald ]; }
+
 # journald_storage_persistent: journald keeps the journal on disk
 chk_journald_storage_persistent() {
-	{ [ "$P_log_logger" = journald ]; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	when_journald_storage_persistent || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	log_jd_is Storage persistent && log_jd_main_is Storage persistent
 }
 fix_journald_storage_persistent() {
@@ -6492,18 +6776,24 @@ rt_journald_storage_persistent() {
 	log_rt_journald
 }
 
+# rsyslog_installed: when it applies
+when_rsyslog_installed() { [ "$P_log_logger" = rsyslog ]; }
+
 # rsyslog_installed: rsyslog is installed
 chk_rsyslog_installed() {
-	{ [ "$P_log_logger" = rsyslog ]; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	when_rsyslog_installed || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	pkg_installed rsyslog
 }
 inst_rsyslog_installed() {
 	printf '%s ' rsyslog
 }
 
+# rsyslog_service_enabled: when it applies
+when_rsyslog_service_enabled() { [ "$P_log_logger" = rsyslog ]; }
+
 # rsyslog_service_enabled: rsyslog starts at boot
 chk_rsyslog_service_enabled() {
-	{ [ "$P_log_logger" = rsyslog ]; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	when_rsyslog_service_enabled || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	svc_enabled rsyslog.service
 }
 fix_rsyslog_service_enabled() {
@@ -6513,9 +6803,12 @@ rt_rsyslog_service_enabled() {
 	rt_active rsyslog.service
 }
 
+# rsyslog_journald_forward: when it applies
+when_rsyslog_journald_forward() { [ "$P_log_logger" = rsyslog ]; }
+
 # rsyslog_journald_forward: journald forwards to rsyslog
 chk_rsyslog_journald_forward() {
-	{ [ "$P_log_logger" = rsyslog ]; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	when_rsyslog_journald_forward || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	log_jd_is ForwardToSyslog yes && log_jd_main_is ForwardToSyslog yes
 }
 fix_rsyslog_journald_forward() {
@@ -6525,9 +6818,12 @@ rt_rsyslog_journald_forward() {
 	log_rt_journald
 }
 
+# rsyslog_file_create_mode: when it applies
+when_rsyslog_file_create_mode() { [ "$P_log_logger" = rsyslog ]; }
+
 # rsyslog_file_create_mode: rsyslog creates log files 0640 or stricter
 chk_rsyslog_file_create_mode() {
-	{ [ "$P_log_logger" = rsyslog ]; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	when_rsyslog_file_create_mode || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	log_rs_mode_check
 }
 fix_rsyslog_file_create_mode() {
@@ -6537,9 +6833,12 @@ rt_rsyslog_file_create_mode() {
 	rt_active rsyslog.service
 }
 
+# rsyslog_remote_host: when it applies
+when_rsyslog_remote_host() { [ "$P_log_logger" = rsyslog ]; }
+
 # rsyslog_remote_host: rsyslog forwards logs to a remote log host
 chk_rsyslog_remote_host() {
-	{ [ "$P_log_logger" = rsyslog ]; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	when_rsyslog_remote_host || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	log_rs_remote_check
 }
 fix_rsyslog_remote_host() {
@@ -6549,9 +6848,12 @@ rt_rsyslog_remote_host() {
 	rt_active rsyslog.service
 }
 
+# rsyslog_no_remote_receive: when it applies
+when_rsyslog_no_remote_receive() { [ "$P_log_logger" = rsyslog ]; }
+
 # rsyslog_no_remote_receive: rsyslog does not accept logs from the network
 chk_rsyslog_no_remote_receive() {
-	{ [ "$P_log_logger" = rsyslog ]; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	when_rsyslog_no_remote_receive || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	log_rs_listen_check
 }
 fix_rsyslog_no_remote_receive() {
@@ -6561,9 +6863,12 @@ rt_rsyslog_no_remote_receive() {
 	rt_listen_local tcp 514 && rt_listen_local udp 514
 }
 
+# log_logrotate_configured: when it applies
+when_log_logrotate_configured() { [ "$P_log_logger" = rsyslog ]; }
+
 # log_logrotate_configured: logrotate rotates the rsyslog files
 chk_log_logrotate_configured() {
-	{ [ "$P_log_logger" = rsyslog ]; } || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
+	when_log_logrotate_configured || { h_say 'not applicable: the parameters chose an alternative or the component is absent'; return 2; }
 	log_logrotate_check
 }
 fix_log_logrotate_configured() {

@@ -31,12 +31,42 @@ plat_pkg_simulate_purge() {
 	printf '%s\n' "$_ps" | awk '$1 == "Purg" || $1 == "Remv" { sub(/:.*/, "", $2); print $2 }'
 }
 
+# plat_apt ARGS...: apt-get, unattended, keeping configuration files the
+# image already has. dpkg skips its per-file fsync (--force-unsafe-io, as
+# debootstrap and image builders do): an image is synced once, when it is
+# captured, and a build that dies half way is not captured.
 plat_apt() {
 	DEBIAN_FRONTEND=noninteractive apt-get -q -y -o DPkg::Lock::Timeout=300 \
-		-o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "$@"
+		-o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
+		-o Dpkg::Options::=--force-unsafe-io "$@"
 }
 
-# plat_pkg_install PKG...: install from the distribution's repositories.
+# plat_pkg_lists_fresh: the package lists were fetched less than an hour
+# ago (by an earlier provisioner, cloud-init or this script) and no source
+# changed since, so installing needs no update first. apt gives the files it
+# fetches the server's modification time; their change time (ctime) is when
+# they were fetched.
+plat_pkg_lists_fresh() {
+	_pl=/var/lib/apt/lists
+	_pold=$(find "$_pl" -maxdepth 1 -type f -name '*Release' -printf '%C@ %p\n' 2>/dev/null | sort -n | head -n 1)
+	[ -n "$_pold" ] || return 1
+	_pold=${_pold#* }
+	[ -z "$(find "$_pold" -cmin +60)" ] || return 1
+	[ -z "$(find /etc/apt/sources.list /etc/apt/sources.list.d -newermc "$_pold" 2>/dev/null | head -n 1)" ]
+}
+
+# plat_pkg_refresh: fetch the package lists.
+plat_pkg_refresh() { plat_apt update; }
+
+# plat_pkg_download PKG...: fetch PKG and what it depends on into the
+# package cache, installing nothing.
+plat_pkg_download() { plat_apt install --no-install-recommends --download-only "$@"; }
+
+# plat_pkg_cached: the package files in the download cache, one a line.
+plat_pkg_cached() { find /var/cache/apt/archives -maxdepth 1 -type f -name '*.deb' 2>/dev/null | sort; }
+
+# plat_pkg_install PKG...: install from the distribution's repositories (or
+# the download cache), with the lists as they are: plat_pkg_refresh first.
 plat_pkg_install() {
 	# In a chroot no package may start a service against the build host's
 	# kernel; the rootfs builder already installs a policy-rc.d, others may not.
@@ -50,7 +80,7 @@ plat_pkg_install() {
 			debconf-set-selections >/dev/null 2>&1 ;;
 	esac
 	_prc=0
-	{ plat_apt update && plat_apt install --no-install-recommends "$@"; } || _prc=$?
+	plat_apt install --no-install-recommends "$@" || _prc=$?
 	[ -n "$_policy" ] && rm -f /usr/sbin/policy-rc.d
 	return "$_prc"
 }
