@@ -48,7 +48,14 @@ func TestRulesInChroot(t *testing.T) {
 		}
 		cases = keep
 	}
-	network := os.Getenv("HARDENING_RULETEST_NETWORK") != ""
+	var network bool
+	switch v := os.Getenv("HARDENING_RULETEST_NETWORK"); v {
+	case "1":
+		network = true
+	case "", "0":
+	default:
+		t.Fatalf("HARDENING_RULETEST_NETWORK=%q: want 1 (run the cases that install packages) or 0", v)
+	}
 	tarball := e2e.CloudlikeTarball(t)
 	lower := e2e.Unpack(t, tarball)
 	var apt *aptCache

@@ -19,7 +19,8 @@ import (
 // fixed by its remediation) or pass untouched. They live beside the rule
 // (rules/<section>/<rule>/tests/<name>.fail.sh or .pass.sh) or, for every
 // rule on a template, beside the template (templates/tests/<template>.*.sh,
-// which read the rule's variables as $V_<name>). A case may call
+// which read the rule's variables as $V_<name>; a rule's own case of the
+// same file name replaces the template's). A case may call
 // rt_needs_network before it installs packages.
 type ruleCase struct {
 	Rule, Name string
@@ -73,9 +74,16 @@ func ruleCases(t testing.TB, cat *Catalogue) []ruleCase {
 		if b, err := fs.ReadFile(disk, c.Dir+"/tests/setup.sh"); err == nil {
 			setup = string(b)
 		}
-		cases = append(cases, read(c.Dir+"/tests", "", nil, c.Rule)...)
+		own := read(c.Dir+"/tests", "", nil, c.Rule)
+		cases = append(cases, own...)
 		if c.Template != "" {
-			cases = append(cases, read("templates/tests", c.Template, c.Vars, c.Rule)...)
+			// A rule's own case named like a template case replaces it,
+			// for a rule the template's case cannot prepare.
+			for _, tc := range read("templates/tests", c.Template, c.Vars, c.Rule) {
+				if !slices.ContainsFunc(own, func(o ruleCase) bool { return path.Base(o.Name) == path.Base(tc.Name) }) {
+					cases = append(cases, tc)
+				}
+			}
 		}
 	}
 	return cases
@@ -214,11 +222,12 @@ func b01(v bool) int {
 // rtPackagesRE finds a case's "rt_packages WORD..." lines (often in the
 // rule's tests/setup.sh): the packages the case needs installed before it
 // starts. A word is a package name, a template variable ($V_packages: all
-// its words) or its first word (${V_packages%% *}).
+// its words), its first word ("${V_packages%% *}") or a unit's name without
+// ".service" ("${V_unit%.service}", the package of that name).
 var (
 	rtPackagesRE = regexp.MustCompile(`(?m)^rt_packages (.+)$`)
-	rtWordRE     = regexp.MustCompile(`"\$\{V_[a-z0-9_]+%% \*\}"|"?\$\{?V_[a-z0-9_]+\}?"?|[a-z0-9][a-z0-9.+-]*|\s+`)
-	rtVarRE      = regexp.MustCompile(`^"?\$\{?V_([a-z0-9_]+)(%% \*)?\}?"?$`)
+	rtWordRE     = regexp.MustCompile(`"\$\{V_[a-z0-9_]+(%% \*|%\.service)\}"|"?\$\{?V_[a-z0-9_]+\}?"?|[a-z0-9][a-z0-9.+-]*|\s+`)
+	rtVarRE      = regexp.MustCompile(`^"?\$\{?V_([a-z0-9_]+)(%% \*|%\.service)?\}?"?$`)
 )
 
 // packages is the sorted set of packages the case names with rt_packages,
@@ -228,7 +237,7 @@ func (c ruleCase) packages() (string, error) {
 	for _, m := range rtPackagesRE.FindAllStringSubmatch(c.Prepare, -1) {
 		words := rtWordRE.FindAllString(m[1], -1)
 		if strings.Join(words, "") != m[1] {
-			return "", fmt.Errorf("%s: rt_packages %s: want package names, $V_<var> or \"${V_<var>%%%% *}\"", c.Name, m[1])
+			return "", fmt.Errorf("%s: rt_packages %s: want package names, $V_<var>, \"${V_<var>%%%% *}\" or \"${V_<var>%%.service}\"", c.Name, m[1])
 		}
 		for _, w := range words {
 			if strings.TrimSpace(w) == "" {
@@ -244,8 +253,11 @@ func (c ruleCase) packages() (string, error) {
 				return "", fmt.Errorf("%s: rt_packages %s: V_%s is not a literal template variable of %s", c.Name, m[1], v[1], c.Rule)
 			}
 			f := strings.Fields(val)
-			if v[2] != "" && len(f) > 0 {
+			switch {
+			case v[2] == "%% *" && len(f) > 0:
 				f = f[:1]
+			case v[2] == "%.service" && len(f) == 1:
+				f = []string{strings.TrimSuffix(f[0], ".service")}
 			}
 			pk = append(pk, f...)
 		}

@@ -1,2 +1,2 @@
-plat_pkg_is_installed auditd || { rt_needs_network; plat_pkg_install auditd; }
+rt_packages auditd
 kv_set /etc/audit/auditd.conf "$V_key" wrong ' = ' >/dev/null

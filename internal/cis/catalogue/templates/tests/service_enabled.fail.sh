@@ -1,3 +1,3 @@
-# Its unit installed but disabled.
-plat_svc_exists "$V_unit" || { rt_needs_network; plat_pkg_install "${V_unit%.service}"; }
+# Its unit installed (by the package of the unit's name) but disabled.
+rt_packages "${V_unit%.service}"
 plat_svc_disable "$V_unit"

@@ -1,2 +1,1 @@
-rt_needs_network
-plat_pkg_install apparmor apparmor-utils
+rt_packages apparmor apparmor-utils

@@ -1,2 +1,1 @@
-rt_needs_network
-plat_pkg_install iptables iptables-persistent
+rt_packages iptables iptables-persistent

@@ -1,2 +1,1 @@
-rt_needs_network
-plat_pkg_install auditd audispd-plugins
+rt_packages auditd audispd-plugins

@@ -1,4 +1,3 @@
 # rsyslog installed and enabled beside journald.
-rt_needs_network
-plat_pkg_install rsyslog
+rt_packages rsyslog
 plat_svc_enable rsyslog.service
