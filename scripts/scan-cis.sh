@@ -34,15 +34,31 @@ ssg_version=${SSG_VERSION:-0.1.82-1}
 profile=${PROFILE:-cis_level1_server}
 profile=xccdf_org.ssgproject.content_profile_${profile#xccdf_org.ssgproject.content_profile_}
 
-[ $# -ge 1 ] && [ $# -le 2 ] || { echo "usage: $0 ROOTFS_DIR [REPORT_DIR]" >&2; exit 64; }
+args=("$@")
+usage() {
+	echo "usage: $0 ROOTFS_DIR [REPORT_DIR]" >&2
+	echo "       $0 --booted DISK [REPORT_DIR]" >&2
+	exit 64
+}
+booted=
+if [ "${1:-}" = --booted ]; then
+	booted=1
+	shift
+fi
+if [ $# -lt 1 ] || [ $# -gt 2 ]; then usage; fi
 [ "$(id -u)" = 0 ] || { echo "scan-cis: must run as root" >&2; exit 1; }
-root=$(cd "$1" && pwd)
-[ -f "$root/etc/debian_version" ] || { echo "scan-cis: $root is not a Debian rootfs" >&2; exit 1; }
+if [ -n "$booted" ]; then
+	disk=$(realpath "$1")
+	[ -f "$disk" ] || { echo "scan-cis: no disk image at $1" >&2; exit 1; }
+else
+	root=$(cd "$1" && pwd)
+	[ -f "$root/etc/debian_version" ] || { echo "scan-cis: $root is not a Debian rootfs" >&2; exit 1; }
+fi
 
 # Re-exec in a private mount namespace so our mounts are invisible to (and
 # never leaked onto) the host. Done before anything else creates state.
 if [ -z "${_SCAN_CIS_NS:-}" ]; then
-	exec env _SCAN_CIS_NS=1 unshare --mount --propagation private -- bash "$0" "$@"
+	exec env _SCAN_CIS_NS=1 unshare --mount --propagation private -- bash "$0" "${args[@]}"
 fi
 
 # 1. Scanner from bookworm, installed only when missing.
@@ -85,50 +101,97 @@ if [ ! -s "$ds" ]; then
 	cp "$a/x/usr/share/xml/scap/ssg/content/ssg-debian12-ds.xml" "$ds.tmp" && mv "$ds.tmp" "$ds"
 fi
 
-# 3. Read-only view of the rootfs. Non-recursive bind: mounts the caller may
-# have under ROOTFS_DIR (proc, dev) are not scanned.
-mkdir "$mnt"
-mount --bind "$root" "$mnt"
-mount -o remount,bind,ro "$mnt"
+# scan_rootfs: the offline scan of ROOTFS_DIR.
+scan_rootfs() {
+	# 3. Read-only view of the rootfs. Non-recursive bind: mounts the caller may
+	# have under ROOTFS_DIR (proc, dev) are not scanned.
+	mkdir "$mnt"
+	mount --bind "$root" "$mnt"
+	mount -o remount,bind,ro "$mnt"
 
-# The dpkginfo probe uses libapt-pkg with RootDir=rootfs. Give it a private
-# apt config: ignore the host's apt.conf.d (a docker-style `pkgcache ""` there
-# makes apt try to read the rootfs directory as its cache and every package
-# check silently becomes "notapplicable"), keep the package cache in memory
-# (the view is read-only anyway), and name the architectures so apt does not
-# exec the rootfs's own dpkg to ask.
-archs=$(cat "$root/var/lib/dpkg/arch" 2>/dev/null || dpkg --print-architecture)
-{
-	echo 'Dir::Etc::parts "/dev/null"; Dir::Etc::main "/dev/null";'
-	echo 'Dir::Cache::pkgcache ""; Dir::Cache::srcpkgcache "";'
-	echo "APT::Architectures { $(printf '"%s"; ' $archs)};"
-} >"$work/apt.conf"
+	# The dpkginfo probe uses libapt-pkg with RootDir=rootfs. Give it a private
+	# apt config: ignore the host's apt.conf.d (a docker-style `pkgcache ""` there
+	# makes apt try to read the rootfs directory as its cache and every package
+	# check silently becomes "notapplicable"), keep the package cache in memory
+	# (the view is read-only anyway), and name the architectures so apt does not
+	# exec the rootfs's own dpkg to ask.
+	archs=$(cat "$root/var/lib/dpkg/arch" 2>/dev/null || dpkg --print-architecture)
+	{
+		echo 'Dir::Etc::parts "/dev/null"; Dir::Etc::main "/dev/null";'
+		echo 'Dir::Cache::pkgcache ""; Dir::Cache::srcpkgcache "";'
+		# shellcheck disable=SC2086 # one word per architecture
+		echo "APT::Architectures { $(printf '"%s"; ' $archs)};"
+	} >"$work/apt.conf"
 
-# 4. Scan. oscap exits 2 when some rule failed; 1 is a real error.
+	# 4. Scan. oscap exits 2 when some rule failed; 1 is a real error.
+	scanner_version=$(oscap --version | awk 'NR==1{print $NF}')
+	start=$(date +%s)
+	rc=0
+	APT_CONFIG=$work/apt.conf OSCAP_PROBE_ROOT=$mnt OSCAP_EVALUATION_TARGET=chroot://$root \
+		oscap xccdf eval --profile "$profile" --results "$out/results.xml" --report "$out/report.html" \
+		"$ds" >"$out/oscap.log" 2>"$out/oscap-stderr.log" || rc=$?
+	[ "$rc" = 0 ] || [ "$rc" = 2 ] || { cat "$out/oscap-stderr.log" >&2; exit 1; }
+	if grep -q 'dpkginfo_init has failed' "$out/oscap-stderr.log"; then
+		echo "scan-cis: dpkginfo probe failed; package rules would be bogus" >&2
+		exit 1
+	fi
+}
+
+# scan_booted: boot DISK in the QEMU harness (tools/vm-boot: UEFI, a
+# cloud-init seed with a key-only sudo user, SSH on 127.0.0.1; the disk is
+# only read, the VM writes to an overlay removed at exit), install the
+# scanner from bookworm in the guest, as an auditor scanning an instance
+# would, and scan the running system: mounts, processes, the loaded
+# AppArmor profiles and nftables ruleset are then there to be judged.
+scan_booted() {
+	repo=$(cd "$(dirname "$0")/.." && pwd)
+	(cd "$repo" && go build -o "$work/vm-boot" ./tools/vm-boot)
+	"$work/vm-boot" -disk "$disk" -grow 6G -timeout "${BOOT_TIMEOUT:-20m}" >"$work/vm.out" 2>"$out/vm-boot.log" &
+	vm=$!
+	# Stop the VM (vm-boot removes its files on SIGTERM) before cleanup.
+	trap 'kill "$vm" 2>/dev/null; wait "$vm" 2>/dev/null; cleanup' EXIT
+	until grep -q '^ssh ' "$work/vm.out"; do
+		kill -0 "$vm" 2>/dev/null || { cat "$out/vm-boot.log" >&2; echo "scan-cis: the VM did not come up" >&2; exit 1; }
+		sleep 2
+	done
+	read -r -a ssh <"$work/vm.out"
+	ssh+=(-o BatchMode=yes -o ConnectTimeout=30)
+	"${ssh[@]}" 'sudo -n cloud-init status --wait >/dev/null 2>&1; sudo -n sh -c "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openscap-scanner" >/dev/null' ||
+		{ echo "scan-cis: installing openscap-scanner in the guest failed" >&2; exit 1; }
+	scanner_version=$("${ssh[@]}" 'oscap --version' | awk 'NR==1{print $NF}')
+	"${ssh[@]}" 'cat >ssg-ds.xml' <"$ds"
+	start=$(date +%s)
+	rc=0
+	"${ssh[@]}" "sudo -n oscap xccdf eval --profile '$profile' --results results.xml --report report.html ssg-ds.xml" \
+		>"$out/oscap.log" 2>"$out/oscap-stderr.log" || rc=$?
+	[ "$rc" = 0 ] || [ "$rc" = 2 ] || { cat "$out/oscap-stderr.log" >&2; exit 1; }
+	"${ssh[@]}" 'sudo -n cat results.xml' >"$out/results.xml"
+	"${ssh[@]}" 'sudo -n cat report.html' >"$out/report.html"
+}
+
+# summarise: the one-line score from oscap's stdout (in $out/oscap.log).
+summarise() {
+	# 5. Summarise oscap's "Rule<TAB>id / Result<TAB>res" stdout (it may add \r).
+	tr -d '\r' <"$out/oscap.log" | awk -F'\t' -v scanner="openscap-$scanner_version" -v target="${booted:+booted}" \
+		-v prof="${profile#xccdf_org.ssgproject.content_profile_}" -v ssg="$ssg_version" \
+		-v failing="$out/failing-rules.txt" -v secs=$(($(date +%s) - start)) '
+		$1 == "Rule" { id = $2; sub(/^xccdf_org\.ssgproject\.content_rule_/, "", id) }
+		$1 == "Result" { n[$2]++; if ($2 == "fail") print id > failing }
+		END {
+			close(failing); p = n["pass"] + 0; f = n["fail"] + 0; na = n["notapplicable"] + 0
+			for (r in n) t += n[r]
+			if (p + f == 0) { print "scan-cis: no rule passed or failed (CPE mismatch?)" > "/dev/stderr"; exit 1 }
+			printf "scanner=%s profile=%s content=ssg-%s target=%s pass=%d fail=%d notapplicable=%d other=%d score=%.1f%% secs=%d\n",
+				scanner, prof, ssg, target == "" ? "rootfs" : target, p, f, na, t - p - f - na, 100 * p / (p + f), secs
+		}' | tee "$out/summary.txt"
+}
+
 out=${2:-$work/report}
 mkdir -p "$out"
 : >"$out/failing-rules.txt"
-start=$(date +%s)
-rc=0
-APT_CONFIG=$work/apt.conf OSCAP_PROBE_ROOT=$mnt OSCAP_EVALUATION_TARGET=chroot://$root \
-	oscap xccdf eval --profile "$profile" --results "$out/results.xml" --report "$out/report.html" \
-	"$ds" >"$out/oscap.log" 2>"$out/oscap-stderr.log" || rc=$?
-[ "$rc" = 0 ] || [ "$rc" = 2 ] || { cat "$out/oscap-stderr.log" >&2; exit 1; }
-if grep -q 'dpkginfo_init has failed' "$out/oscap-stderr.log"; then
-	echo "scan-cis: dpkginfo probe failed; package rules would be bogus" >&2
-	exit 1
+if [ -n "$booted" ]; then
+	scan_booted
+else
+	scan_rootfs
 fi
-
-# 5. Summarise oscap's "Rule<TAB>id / Result<TAB>res" stdout (it may add \r).
-tr -d '\r' <"$out/oscap.log" | awk -F'\t' -v scanner="openscap-$(oscap --version | awk 'NR==1{print $NF}')" \
-	-v prof="${profile#xccdf_org.ssgproject.content_profile_}" -v ssg="$ssg_version" \
-	-v failing="$out/failing-rules.txt" -v secs=$(($(date +%s) - start)) '
-	$1 == "Rule" { id = $2; sub(/^xccdf_org\.ssgproject\.content_rule_/, "", id) }
-	$1 == "Result" { n[$2]++; if ($2 == "fail") print id > failing }
-	END {
-		close(failing); p = n["pass"] + 0; f = n["fail"] + 0; na = n["notapplicable"] + 0
-		for (r in n) t += n[r]
-		if (p + f == 0) { print "scan-cis: no rule passed or failed (CPE mismatch?)" > "/dev/stderr"; exit 1 }
-		printf "scanner=%s profile=%s content=ssg-%s pass=%d fail=%d notapplicable=%d other=%d score=%.1f%% secs=%d\n",
-			scanner, prof, ssg, p, f, na, t - p - f - na, 100 * p / (p + f), secs
-	}' | tee "$out/summary.txt"
+summarise
